@@ -1,0 +1,105 @@
+"""The command line, `python -m storymap <command>`: the edge where errors become messages and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from storymap.errors import StoryError, StorymapError
+from storymap.files import stable_json, write_atomic
+from storymap.model import json_schema
+from storymap.story import STORIES_DIR, display_path, load_all, load_story, story_json, story_paths
+
+SCHEMA_PATH = STORIES_DIR / "story.schema.json"
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    paths = [Path(p) for p in args.story] or story_paths(args.stories_dir)
+    if not paths:
+        print(f"no story files (*.yaml) in {display_path(args.stories_dir)}", file=sys.stderr)
+        return 1
+    bad = 0
+    for path, result in load_all(paths):
+        if isinstance(result, StoryError):
+            bad += 1
+            for problem in result.problems:
+                print(problem)
+        elif not args.quiet:
+            print(f"{display_path(path)}: ok ({len(result.stops)} stops, "
+                  f"{sum(len(s.quotes) for s in result.stops)} quotes verified)", file=sys.stderr)
+    if bad:
+        print(f"{bad} of {len(paths)} stories invalid", file=sys.stderr)
+    return 1 if bad else 0
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    story = load_story(args.story)
+    if args.json:
+        print(json.dumps(story_json(story), ensure_ascii=False, indent=2))
+        return 0
+    print(f"{story.title}  [{story.id}]")
+    for index, stop in enumerate(story.stops, 1):
+        when = f"{stop.date} {stop.time or ''}".strip()
+        print(f"{index:>3}. {when:<16} {stop.name}  ({len(stop.quotes)} quotes)")
+    return 0
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    text = stable_json(json_schema())
+    target = Path(args.output)
+    if args.check:
+        current = target.read_text(encoding="utf-8") if target.exists() else ""
+        if current != text:
+            print(f"{display_path(target)} is out of date; run: python -m storymap schema", file=sys.stderr)
+            return 1
+        return 0
+    write_atomic(target, text)
+    print(f"wrote {display_path(target)}", file=sys.stderr)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with one sub-command per pipeline step."""
+    parser = argparse.ArgumentParser(prog="python -m storymap", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = commands.add_parser("validate", help="check story files; one line per problem",
+                                   description="Check story files. Prints one line per problem as "
+                                   "path:line:col: field: problem; fix. Exits 0 when every story is valid, else 1.")
+    validate.add_argument("story", nargs="*", help="story files (default: every *.yaml in stories/)")
+    validate.add_argument("--stories-dir", type=Path, default=STORIES_DIR, help=argparse.SUPPRESS)
+    validate.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    validate.set_defaults(run=_cmd_validate)
+
+    show = commands.add_parser("show", help="print a loaded story",
+                               description="Load one story and print it: a summary, or everything as JSON.")
+    show.add_argument("story", help="a story file, e.g. stories/kim-russia-2023.yaml")
+    show.add_argument("--json", action="store_true", help="print the loaded story as JSON")
+    show.set_defaults(run=_cmd_show)
+
+    schema = commands.add_parser("schema", help="write stories/story.schema.json from the model",
+                                 description="Generate the JSON Schema of story files from the model, "
+                                 "for editors (yaml-language-server) and docs.")
+    schema.add_argument("-o", "--output", default=str(SCHEMA_PATH), help="where to write it")
+    schema.add_argument("--check", action="store_true", help="exit 1 if the file differs from the model")
+    schema.set_defaults(run=_cmd_schema)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; StorymapError becomes its message on stderr and exit code 1."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except StoryError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except StorymapError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1

@@ -1,0 +1,29 @@
+"""Writing data files safely: whole or not at all (used by every step that writes under geodata/ or stories/)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace `path` with `text` in one step: a crash leaves the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def stable_json(data: Any) -> str:
+    """JSON with sorted keys, two-space indent and a final newline, so diffs read line by line."""
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

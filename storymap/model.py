@@ -1,0 +1,257 @@
+"""The story model: what a story file may contain, field by field (story step of the pipeline).
+
+One strict pydantic model. Unknown keys are errors (a typo must not become a silent default),
+values are not coerced across types (`"12"` is not 12, `no` is not False), and every default lives
+here. `stories/story.schema.json` is generated from this module (`python -m storymap schema`), and
+`stories/README.md` documents the same fields for people.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+TIME_PATTERN = r"^\d{2}:\d{2}$"
+LANGUAGE_PATTERN = r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$"
+COUNTRY_PATTERN = r"^[a-z]{2}$"
+DEFAULT_DWELL_SECONDS = 8.0
+TRAVEL_MODES = ("rail", "road", "air", "sea")
+
+
+def _slug(value: str) -> str:
+    if not re.match(SLUG_PATTERN, value):
+        suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "my-id"
+        raise ValueError(f"'{value}' is not a slug (lower-case letters, digits and single hyphens); "
+                         f"for example '{suggestion}'")
+    return value
+
+
+def _date(value: str) -> str:
+    if not re.match(DATE_PATTERN, value):
+        raise ValueError(f"'{value}' is not a date; write it as YYYY-MM-DD, for example 2023-09-12")
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"'{value}' is not a day of the calendar; check the month and day") from None
+    return value
+
+
+def _time(value: str) -> str:
+    if not re.match(TIME_PATTERN, value):
+        raise ValueError(f"'{value}' is not a time of day; write it as HH:MM in quotes, for example '14:30'")
+    hours, minutes = int(value[:2]), int(value[3:])
+    if hours > 23 or minutes > 59:
+        raise ValueError(f"'{value}' is not a time of day; hours go 00-23 and minutes 00-59")
+    return value
+
+
+def _time_zone(value: str) -> str:
+    try:
+        if value.startswith(("/", ".")) or ".." in value:
+            raise ValueError
+        zoneinfo.ZoneInfo(value)
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        raise ValueError(f"'{value}' is not an IANA time zone; use a name such as 'Asia/Vladivostok'") from None
+    return value
+
+
+def _text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("is empty; write some text or remove the field")
+    return value
+
+
+# Patterns go to the JSON Schema only; the validators give the messages people read.
+Slug = Annotated[str, Field(json_schema_extra={"pattern": SLUG_PATTERN}), AfterValidator(_slug)]
+Text = Annotated[str, Field(min_length=1), AfterValidator(_text)]
+Date = Annotated[str, Field(json_schema_extra={"pattern": DATE_PATTERN}, description="YYYY-MM-DD"),
+                 AfterValidator(_date)]
+Time = Annotated[str, Field(json_schema_extra={"pattern": TIME_PATTERN}, description="HH:MM, 24-hour, local"),
+                 AfterValidator(_time)]
+TimeZone = Annotated[str, Field(description="IANA time zone name, e.g. Asia/Vladivostok"), AfterValidator(_time_zone)]
+Lat = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False, description="latitude, degrees north")]
+Lon = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False, description="longitude, degrees east")]
+Seconds = Annotated[float, Field(gt=0, le=3600, allow_inf_nan=False)]
+
+
+class Strict(BaseModel):
+    """Base: unknown keys are errors, no type coercion, immutable after loading."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, populate_by_name=False)
+
+
+class LatLon(Strict):
+    """A point, by name: `lat` and `lon` in degrees."""
+
+    lat: Lat
+    lon: Lon
+
+
+class Region(Strict):
+    """Where a place query must land: a country and/or a circle around a point."""
+
+    country: Annotated[str, Field(pattern=COUNTRY_PATTERN, description="ISO 3166-1 alpha-2, lower case")] | None = None
+    near: LatLon | None = None
+    within_km: Annotated[float, Field(gt=0, le=20_000, allow_inf_nan=False)] | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> Region:
+        if self.country is None and self.near is None:
+            raise ValueError("a region needs 'country', or 'near' with 'within_km', or both")
+        if (self.near is None) != (self.within_km is None):
+            raise ValueError("'near' and 'within_km' go together; give both or neither")
+        return self
+
+
+class Pin(Strict):
+    """Explicit coordinates that override geocoding, with the reason the curator chose them."""
+
+    lat: Lat
+    lon: Lon
+    reason: Text
+
+
+class Place(Strict):
+    """A place to geocode: the query, why it was chosen, where it must land, or a pinned point."""
+
+    query: Text = Field(description="text sent to the geocoder, e.g. 'Vostochny Cosmodrome'")
+    why: Text | None = Field(None, description="the curator's reason for this query (which site, and why)")
+    region: Region | None = Field(None, description="where the result must lie; default: the story's region")
+    pin: Pin | None = Field(None, description="explicit lat/lon that skips geocoding, with a reason")
+
+
+class Camera(Strict):
+    """The map view for a stop; its centre is the stop itself."""
+
+    zoom: Annotated[float, Field(ge=0, le=22, allow_inf_nan=False)]
+    pitch: Annotated[float, Field(ge=0, le=85, allow_inf_nan=False)] = 0.0
+    bearing: Annotated[float, Field(ge=-360, le=360, allow_inf_nan=False)] = 0.0
+
+
+class StoryCamera(Camera):
+    """The opening view of the whole story: centre and zoom."""
+
+    lat: Lat
+    lon: Lon
+
+
+class Quote(Strict):
+    """Words taken verbatim from a source, with who said them."""
+
+    text: Text = Field(description="exact words from the source text (whitespace and quote marks may differ)")
+    source: Slug = Field(description="id of an entry in the story's sources")
+    speaker: Text | None = None
+    context: Text | None = Field(None, description="the curator's note on when or why it was said")
+
+
+class Note(Strict):
+    """A 'sources differ' note: where the sources disagree, or were written before the event."""
+
+    note: Text
+    sources: list[Slug] = Field(default_factory=list, description="ids of the sources concerned")
+
+
+class Source(Strict):
+    """One source article whose stored text the quotes are checked against."""
+
+    id: Slug
+    outlet: Text = Field(description="the outlet as the page shows it")
+    author: Text | None = None
+    headline: Text
+    published: Date | None = Field(None, description="date on the page; leave out when undated")
+    date_note: Text | None = Field(None, description="e.g. 'undated; about 12 Sep 2023'")
+    url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
+    text: Text = Field(description="path of the stored source text, relative to the story file")
+    note: Text | None = Field(None, description="what a reader should know about this source")
+
+
+class Stop(Strict):
+    """One stop of the trip: a place, a time, the curator's summary and quotes."""
+
+    id: Slug
+    name: Text
+    local_names: dict[Annotated[str, Field(pattern=LANGUAGE_PATTERN)], Text] = Field(
+        default_factory=dict, description="names by language code, e.g. {ru: Хасан, ko: 하산}")
+    date: Date
+    time: Time | None = Field(None, description="local time of day; leave out when only the day is known")
+    time_zone: TimeZone | None = Field(None, description="default: the story's time_zone")
+    place: Place
+    camera: Camera | None = None
+    summary: Text = Field(description="what happened here, in the curator's own words")
+    quotes: list[Quote] = Field(default_factory=list)
+    no_quote: Text | None = Field(None, description="required when quotes is empty: why there is none")
+    sources_differ: list[Note] = Field(default_factory=list)
+    dwell_seconds: Seconds | None = Field(None, description="autoplay time here; default: the story's")
+
+    @model_validator(mode="after")
+    def _quoted_or_said_why(self) -> Stop:
+        if not self.quotes and self.no_quote is None:
+            raise ValueError("a stop needs at least one quote, or 'no_quote' saying why the sources have none")
+        return self
+
+
+class Leg(Strict):
+    """How the trip went from one stop to the next."""
+
+    from_: Slug = Field(alias="from", description="id of a stop")
+    to: Slug = Field(description="id of the stop right after 'from'")
+    mode: Literal[TRAVEL_MODES] = Field(description="rail, road, air or sea")  # type: ignore[valid-type]
+    via: list[Place] = Field(default_factory=list, description="ordered via-points along the way")
+    label: Text | None = None
+
+
+class Story(Strict):
+    """A whole story file."""
+
+    id: Slug = Field(description="must equal the file name without .yaml")
+    title: Text
+    dek: Text | None = Field(None, description="subtitle")
+    byline: Text | None = None
+    credits: Text | None = None
+    language: Annotated[str, Field(pattern=LANGUAGE_PATTERN)] = "en"
+    time_zone: TimeZone = Field(description="default time zone of the stops")
+    region: Region | None = Field(None, description="default region hint for every place query")
+    camera: StoryCamera
+    dwell_seconds: Seconds = DEFAULT_DWELL_SECONDS
+    sources: list[Source] = Field(min_length=1)
+    stops: list[Stop] = Field(min_length=1)
+    legs: list[Leg] = Field(default_factory=list)
+    disagreements: list[Note] = Field(default_factory=list, description="story-wide notes on where sources differ")
+
+    _path: str = PrivateAttr(default="")
+    _source_texts: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    @property
+    def path(self) -> str:
+        """The file this story was loaded from."""
+        return self._path
+
+    def source(self, source_id: str) -> Source:
+        """The source with this id."""
+        return next(s for s in self.sources if s.id == source_id)
+
+    def source_text(self, source_id: str) -> str:
+        """The stored text of a source, read when the story was loaded."""
+        return self._source_texts[source_id]
+
+    def stop_zone(self, stop: Stop) -> str:
+        """The stop's time zone, falling back to the story's."""
+        return stop.time_zone or self.time_zone
+
+    def place_region(self, place: Place) -> Region | None:
+        """The place's region hint, falling back to the story's."""
+        return place.region or self.region
+
+
+def json_schema() -> dict:
+    """The JSON Schema of a story file, for editors (yaml-language-server) and docs."""
+    schema = Story.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "storymap story"
+    return schema

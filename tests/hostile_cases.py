@@ -1,0 +1,225 @@
+"""Bad story inputs and the exact messages they must produce (shared by the tests and the docs)."""
+
+from __future__ import annotations
+
+BASE = """\
+id: t
+title: A test story
+time_zone: Europe/Lisbon
+camera: {lat: 38.7, lon: -9.1, zoom: 12}
+sources:
+  - id: guide
+    outlet: Fixtures
+    headline: A ride on tram 28
+    text: lisbon-tram-28/sources/fixture-guide.txt
+stops:
+  - id: first
+    name: Martim Moniz
+    date: 2024-05-01
+    place: {query: Martim Moniz}
+    summary: Start.
+    quotes:
+      - text: Tram 28 leaves Martim Moniz
+        source: guide
+  - id: second
+    name: Portas do Sol
+    date: 2024-05-02
+    place: {query: Portas do Sol}
+    summary: View.
+    quotes:
+      - text: the view opens over the rooftops of Alfama
+        source: guide
+legs:
+  - from: first
+    to: second
+    mode: rail
+"""
+
+
+def edit(old: str, new: str) -> str:
+    """BASE with one exact fragment replaced (fails loudly if the fragment is not there)."""
+    assert BASE.count(old) == 1, old
+    return BASE.replace(old, new)
+
+
+BILLION_LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n" + "".join(
+    f"{chr(99 + i)}: &{chr(99 + i)} [" + ", ".join([f"*{chr(98 + i)}"] * 9) + "]\n" for i in range(7))
+
+# (name, story text or bytes, exact problem lines)
+CASES: list[tuple[str, str | bytes, list[str]]] = [
+    ("empty file", "", ["t.yaml:1:1: (story): the file is empty; start from the example in stories/README.md"]),
+    ("only a comment", "# nothing\n", ["t.yaml:1:1: (story): the file is empty; start from the example in stories/README.md"]),
+    ("top level is a list", "- a\n- b\n", ["t.yaml:1:1: (story): the top level must be a mapping of story fields (title:, stops:, ...); see stories/README.md"]),
+    ("top level is text", "hello\n", ["t.yaml:1:1: (story): the top level must be a mapping of story fields (title:, stops:, ...); see stories/README.md"]),
+    ("syntax error", edit("    name: Martim Moniz\n", "    name: Martim Moniz\n   bad: indent\n"), [
+        "t.yaml:13:4: (story): YAML syntax: expected <block end>, but found '<block mapping start>', while parsing a block collection that starts on line 11; check indentation and quoting on this line and the one above",
+    ]),
+    ("tab indentation", edit("    name: Martim Moniz\n", "\tname: Martim Moniz\n"), [
+        "t.yaml:12:1: (story): YAML syntax: found character '\\t' that cannot start any token; check indentation and quoting on this line and the one above",
+    ]),
+    ("unclosed quote", edit("title: A test story", 'title: "A test story'), [
+        't.yaml:31:1: (story): YAML syntax: found unexpected end of stream, while scanning a quoted scalar that starts on line 2; check indentation and quoting on this line and the one above',
+    ]),
+    ("alias bomb", BILLION_LAUGHS, [
+        't.yaml:1:4: (story): anchors (&a) are not allowed; write the value out in full',
+    ]),
+    ("self-referencing alias", "a: &a [*a]\n", [
+        't.yaml:1:4: (story): anchors (&a) are not allowed; write the value out in full',
+    ]),
+    ("alias to a stop", edit("  - id: second", "  - &s\n    id: second"), [
+        't.yaml:19:5: stops: anchors (&s) are not allowed; write the value out in full',
+    ]),
+    ("merge key", edit("camera: {lat: 38.7, lon: -9.1, zoom: 12}", "camera:\n  <<: {lat: 38.7}\n  lon: -9.1\n  zoom: 12"), [
+        't.yaml:5:3: camera: merge keys (<<) are not allowed; write the fields out in full',
+    ]),
+    ("python tag", edit("title: A test story", "title: !!python/object/apply:os.system ['ls']"), [
+        't.yaml:2:8: (story): tags (tag:yaml.org,2002:python/object/apply:os.system) are not allowed; quote the value if it must be text',
+    ]),
+    ("custom tag", edit("title: A test story", "title: !story A test story"), [
+        't.yaml:2:8: (story): tags (!story) are not allowed; quote the value if it must be text',
+    ]),
+    ("explicit str tag", edit("title: A test story", "title: !!str 012"), [
+        't.yaml:2:8: (story): tags (tag:yaml.org,2002:str) are not allowed; quote the value if it must be text',
+    ]),
+    ("two documents", BASE + "---\nid: u\n", [
+        "t.yaml:31:1: (story): a second YAML document ('---') is not allowed; one story per file",
+    ]),
+    ("duplicate key", edit("title: A test story\n", "title: A test story\ntitle: Another\n"), [
+        "t.yaml:3:1: title: duplicate key 'title' (first on line 2); keep only one",
+    ]),
+    ("number as key", edit("title: A test story\n", "title: A test story\n1: one\n"), [
+        "t.yaml:3:1: (story): key '1' must be text; write it as a name such as 'title'",
+    ]),
+    ("boolean as key", edit("title: A test story\n", "title: A test story\ntrue: yes\n"), [
+        "t.yaml:3:1: (story): key 'true' must be text; write it as a name such as 'title'",
+    ]),
+    ("complex key", edit("title: A test story\n", "title: A test story\n? [a, b]\n: c\n"), [
+        't.yaml:3:3: (story): a key must be plain text, not a list or mapping',
+    ]),
+    ("YAML 1.1 octal 012", edit("    name: Martim Moniz", "    name: 012"), [
+        "t.yaml:12:5: stops[0].name: expected text, but YAML reads 012 as the number 12; write it in quotes: '012'",
+    ]),
+    ("YAML 1.1 sexagesimal 10:30 for a number", edit("time_zone: Europe/Lisbon\n", "time_zone: Europe/Lisbon\ndwell_seconds: 10:30\n"), [
+        "t.yaml:4:1: dwell_seconds: expected a number, got the text '10:30'; write digits without quotes, e.g. 43.1",
+    ]),
+    ("unquoted time is still text", edit("    date: 2024-05-01\n", "    date: 2024-05-01\n    time: 25:00\n"), [
+        "t.yaml:14:5: stops[0].time: '25:00' is not a time of day; hours go 00-23 and minutes 00-59",
+    ]),
+    ("date as a number", edit("    date: 2024-05-01", "    date: 20240501"), [
+        't.yaml:13:5: stops[0].date: expected text, got the number 20240501; write it in quotes',
+    ]),
+    ("invalid date 2024-02-30", edit("    date: 2024-05-01", "    date: 2024-02-30"), [
+        "t.yaml:13:5: stops[0].date: '2024-02-30' is not a day of the calendar; check the month and day",
+    ]),
+    ("date in the wrong form", edit("    date: 2024-05-01", "    date: 1 May 2024"), [
+        "t.yaml:13:5: stops[0].date: '1 May 2024' is not a date; write it as YYYY-MM-DD, for example 2023-09-12",
+    ]),
+    ("boolean where text is expected", edit("title: A test story", "title: true"), [
+        "t.yaml:2:1: title: expected text, but YAML reads true as the boolean true; write it in quotes: 'true'",
+    ]),
+    ("null title", edit("title: A test story", "title: ~"), [
+        "t.yaml:2:1: title: expected text, but YAML reads ~ as nothing (null); write it in quotes: '~'",
+    ]),
+    ("blank title", edit("title: A test story", "title: '   '"), [
+        't.yaml:2:1: title: is empty; write some text or remove the field',
+    ]),
+    ("unknown time zone", edit("time_zone: Europe/Lisbon", "time_zone: Mars/Olympus_Mons"), [
+        "t.yaml:3:1: time_zone: 'Mars/Olympus_Mons' is not an IANA time zone; use a name such as 'Asia/Vladivostok'",
+    ]),
+    ("time zone path traversal", edit("time_zone: Europe/Lisbon", "time_zone: ../../etc/passwd"), [
+        "t.yaml:3:1: time_zone: '../../etc/passwd' is not an IANA time zone; use a name such as 'Asia/Vladivostok'",
+    ]),
+    ("latitude out of range", edit("camera: {lat: 38.7,", "camera: {lat: 95,"), [
+        't.yaml:4:10: camera.lat: 95 is out of range: it must be less than or equal to 90',
+    ]),
+    ("longitude infinite", edit("lon: -9.1,", "lon: .inf,"), [
+        't.yaml:4:21: camera.lon: must be a finite number, not infinity or NaN',
+    ]),
+    ("latitude NaN", edit("camera: {lat: 38.7,", "camera: {lat: .nan,"), [
+        't.yaml:4:10: camera.lat: must be a finite number, not infinity or NaN',
+    ]),
+    ("zoom as text", edit("zoom: 12}", "zoom: twelve}"), [
+        "t.yaml:4:32: camera.zoom: expected a number, got the text 'twelve'; write digits without quotes, e.g. 43.1",
+    ]),
+    ("typo at top level", edit("title: A test story", "titel: A test story"), [
+        "t.yaml:1:1: title: required field 'title' is missing; add it",
+        "t.yaml:2:1: titel: unknown field 'titel'; did you mean 'title'? allowed here: byline, camera, credits, dek, disagreements, dwell_seconds, id, language, legs, region, sources, stops, time_zone, title",
+    ]),
+    ("typo in a stop", edit("    summary: Start.", "    sumary: Start."), [
+        "t.yaml:11:5: stops[0].summary: required field 'summary' is missing; add it",
+        "t.yaml:15:5: stops[0].sumary: unknown field 'sumary'; did you mean 'summary'? allowed here: camera, date, dwell_seconds, id, local_names, name, no_quote, place, quotes, sources_differ, summary, time, time_zone",
+    ]),
+    ("missing title", edit("title: A test story\n", ""), [
+        "t.yaml:1:1: title: required field 'title' is missing; add it",
+    ]),
+    ("legs is a mapping", edit("  - from: first\n    to: second\n    mode: rail\n", "  from: first\n  to: second\n"), [
+        "t.yaml:27:1: legs: expected a list (lines starting with '- '), got a mapping",
+    ]),
+    ("id not a slug", edit("  - id: first", "  - id: First Stop"), [
+        "t.yaml:11:5: stops[0].id: 'First Stop' is not a slug (lower-case letters, digits and single hyphens); for example 'first-stop'",
+    ]),
+    ("duplicate stop id", edit("  - id: second", "  - id: first"), [
+        "t.yaml:19:5: stops[1].id: duplicate id 'first' (also stops[0]); ids must be unique",
+        "t.yaml:29:5: legs[0].to: unknown stop 'second'; a leg joins two stops of this story",
+    ]),
+    ("unknown quote source", edit("      - text: Tram 28 leaves Martim Moniz\n        source: guide", "      - text: Tram 28 leaves Martim Moniz\n        source: guid"), [
+        "t.yaml:18:9: stops[0].quotes[0].source: unknown source 'guid'; did you mean 'guide'? known sources: guide",
+    ]),
+    ("quote not verbatim", edit("Tram 28 leaves Martim Moniz", "Tram 28 departs Martim Moniz"), [
+        't.yaml:17:9: stops[0].quotes[0].text: quote not found verbatim in source \'guide\'; closest passage (87% alike): "Tram 28 leaves Martim Moniz"; copy the words exactly',
+    ]),
+    ("quote from nowhere", edit("Tram 28 leaves Martim Moniz", "The weather in Oslo was grey all week"), [
+        "t.yaml:17:9: stops[0].quotes[0].text: quote not found in source 'guide', nor anything like it; check the source id",
+    ]),
+    ("source file missing", edit("lisbon-tram-28/sources/fixture-guide.txt", "lisbon-tram-28/sources/nope.txt"), [
+        "t.yaml:9:5: sources[0].text: source text file 'lisbon-tram-28/sources/nope.txt' not found next to the story; copy the article's text there",
+    ]),
+    ("source path escapes the folder", edit("lisbon-tram-28/sources/fixture-guide.txt", "../../../../etc/passwd"), [
+        "t.yaml:9:5: sources[0].text: '../../../../etc/passwd' must be a relative path inside the story's folder, without '..'",
+    ]),
+    ("source path absolute", edit("lisbon-tram-28/sources/fixture-guide.txt", "/etc/passwd"), [
+        "t.yaml:9:5: sources[0].text: '/etc/passwd' must be a relative path inside the story's folder, without '..'",
+    ]),
+    ("leg to an unknown stop", edit("    to: second", "    to: secnod"), [
+        "t.yaml:29:5: legs[0].to: unknown stop 'secnod'; did you mean 'second'? a leg joins two stops of this story",
+    ]),
+    ("leg skipping a stop", edit("    to: second", "    to: first"), [
+        "t.yaml:29:5: legs[0].to: a leg joins consecutive stops; the stop after 'first' is 'second'",
+    ]),
+    ("unknown travel mode", edit("    mode: rail", "    mode: train"), [
+        "t.yaml:30:5: legs[0].mode: the text 'train' is not allowed; use one of 'rail', 'road', 'air' or 'sea'",
+    ]),
+    ("stops out of order", edit("    date: 2024-05-02", "    date: 2024-04-30"), [
+        "t.yaml:21:5: stops[1].date: 2024-04-30 comes before the previous stop 'first' (2024-05-01); stops must be in travel order",
+    ]),
+    ("stop without quotes or reason", edit("    quotes:\n      - text: Tram 28 leaves Martim Moniz\n        source: guide\n", ""), [
+        "t.yaml:11:5: stops[0]: a stop needs at least one quote, or 'no_quote' saying why the sources have none",
+    ]),
+    ("region missing within_km", edit("    place: {query: Martim Moniz}", "    place: {query: Martim Moniz, region: {near: {lat: 38.7, lon: -9.1}}}"), [
+        "t.yaml:14:34: stops[0].place.region: 'near' and 'within_km' go together; give both or neither",
+    ]),
+    ("control character", edit("title: A test story", "title: A test\x07story"), [
+        't.yaml:2:14: (story): control character U+0007 is not allowed; delete it (it is often pasted in invisibly)',
+    ]),
+    ("lone surrogate escape", edit("title: A test story", 'title: "A test \\ud800 story"'), [
+        't.yaml:2:8: title: control character or lone surrogate U+D800 in text; remove the escape that produces it',
+    ]),
+    ("non-UTF-8 bytes", edit("title: A test story", "title: A test story XX").encode().replace(b"XX", b"\xff\xfe"), [
+        't.yaml:2:21: (story): byte 0xff is not UTF-8; save the file as UTF-8',
+    ]),
+    ("50 MB scalar", b"title: " + b"x" * 50_000_000 + b"\n", [
+        't.yaml:1:1: (story): file is 50,000,008 bytes; the limit is 1,000,000: a story file holds text, not data — split it or shorten it',
+    ]),
+    ("100,000 nested brackets", "title: " + "[" * 100_000 + "]" * 100_000 + "\n", [
+        't.yaml:1:39: title[0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]: nested more than 32 levels deep; a story needs only a few levels',
+    ]),
+    ("deep block nesting", "".join("  " * i + f"k{i}:\n" for i in range(40)) + "  " * 40 + "v\n", [
+        't.yaml:33:65: k0.k1.k2.k3.k4.k5.k6.k7.k8.k9.k10.k11.k12.k13.k14.k15.k16.k17.k18.k19.k20.k21.k22.k23.k24.k25.k26.k27.k28.k29.k30.k31: nested more than 32 levels deep; a story needs only a few levels',
+    ]),
+    ("too many values", "stops:\n" + "  - x\n" * 25_000, [
+        't.yaml:19999:5: stops: more than 20,000 values in one file; a story needs far fewer',
+    ]),
+    ("long scalar", "title: " + "x" * 30_000 + "\n", [
+        't.yaml:1:8: title: a value of 30,000 characters; the limit is 20,000',
+    ]),
+]

@@ -1,0 +1,99 @@
+"""The page under Streamlit's AppTest: the built-in story, broken stories, hostile query parameters."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import BUILT_IN_STORY, FIXTURE_STORIES, ROOT
+
+APP = str(ROOT / "app.py")
+
+
+def open_page(monkeypatch, stories_dir=None, **query) -> AppTest:
+    """Run app.py once, optionally on another stories folder and with query parameters."""
+    if stories_dir is not None:
+        monkeypatch.setenv("STORYMAP_STORIES_DIR", str(stories_dir))
+    else:
+        monkeypatch.delenv("STORYMAP_STORIES_DIR", raising=False)
+    page = AppTest.from_file(APP, default_timeout=60)
+    for key, value in query.items():
+        page.query_params[key] = value
+    return page.run()
+
+
+def page_text(page: AppTest) -> str:
+    parts = [e.value for e in page.markdown] + [e.value for e in page.caption] + [e.value for e in page.title]
+    parts += [e.value for e in page.subheader] + [e.value for e in page.info] + [e.value for e in page.error]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.fixture
+def two_stories(tmp_path):
+    """A stories folder with the valid fixture story and a broken one."""
+    shutil.copy(FIXTURE_STORIES / "lisbon-tram-28.yaml", tmp_path)
+    shutil.copytree(FIXTURE_STORIES / "lisbon-tram-28", tmp_path / "lisbon-tram-28")
+    (tmp_path / "broken.yaml").write_text("id: broken\ntitle: Broken\ntitel: x\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_built_in_story_loads(monkeypatch):
+    page = open_page(monkeypatch)
+    assert not page.exception
+    assert not page.error
+    assert page.title[0].value == "Kim Jong Un's armoured train through Russia's Far East"
+    text = page_text(page)
+    assert "Khasan border station" in text and "Farewell at Artyom" in text
+    # Quotes are shown with their attribution (escaped for Markdown, so compare loosely).
+    assert "brass band received him" in text
+    assert "BBN \\(rewrite of an AP report\\), Ethan Kim" in text
+    assert page.query_params["story"] == "kim-russia-2023"
+
+
+def test_broken_story_shows_its_problems_and_valid_stories_still_serve(monkeypatch, two_stories):
+    page = open_page(monkeypatch, two_stories, story="broken")
+    assert not page.exception
+    assert "5 problem(s) in broken.yaml" in page.error[0].value
+    assert page.code[0].value.splitlines()[-1].endswith("broken.yaml:3:1: titel: unknown field 'titel'; did you mean 'title'? "
+                                       "allowed here: byline, camera, credits, dek, disagreements, dwell_seconds, "
+                                       "id, language, legs, region, sources, stops, time_zone, title")
+    assert list(page.selectbox[0].options) == ["broken (has problems)", "Tram 28 across Lisbon"]
+    page.selectbox[0].select("lisbon-tram-28").run()
+    assert not page.exception and not page.error
+    assert page.title[0].value == "Tram 28 across Lisbon"
+    assert page.query_params["story"] == "lisbon-tram-28"
+
+
+def test_story_link_opens_that_story(monkeypatch, two_stories):
+    page = open_page(monkeypatch, two_stories, story="lisbon-tram-28")
+    assert page.title[0].value == "Tram 28 across Lisbon"
+    assert not page.info
+
+
+@pytest.mark.parametrize("value", ["../../etc/passwd", "x" * 10_000, "<script>alert(1)</script>", "", "%00"])
+def test_hostile_story_parameter_gets_a_note_and_the_first_story(monkeypatch, value):
+    page = open_page(monkeypatch, story=value)
+    assert not page.exception
+    assert "does not match any story" in page.info[0].value
+    assert page.title[0].value.startswith("Kim Jong Un")
+
+
+def test_no_stories_at_all(monkeypatch, tmp_path):
+    page = open_page(monkeypatch, tmp_path)
+    assert not page.exception
+    assert "No stories yet" in page.warning[0].value
+
+
+def test_story_text_is_shown_literally(monkeypatch, tmp_path):
+    shutil.copytree(FIXTURE_STORIES / "lisbon-tram-28", tmp_path / "lisbon-tram-28")
+    text = (FIXTURE_STORIES / "lisbon-tram-28.yaml").read_text(encoding="utf-8")
+    text = text.replace("summary: The tram sets off.",
+                        "summary: '<script>alert(1)</script> [x](javascript:alert(1)) $x^2$ **bold**'")
+    (tmp_path / "lisbon-tram-28.yaml").write_text(text, encoding="utf-8")
+    page = open_page(monkeypatch, tmp_path)
+    assert not page.exception
+    shown = [m.value for m in page.markdown if "script" in m.value]
+    assert shown == ["\\<script\\>alert\\(1\\)\\</script\\> \\[x\\]\\(javascript\\:alert\\(1\\)\\) "
+                     "\\$x\\^2\\$ \\*\\*bold\\*\\*"]

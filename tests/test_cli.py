@@ -1,0 +1,84 @@
+"""The command line: exit codes, output format, --help for every command."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from storymap.cli import main
+
+from conftest import BUILT_IN_STORY, FIXTURE_STORIES, ROOT
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    """`python -m storymap ...` in a real subprocess, from the project root."""
+    return subprocess.run([sys.executable, "-m", "storymap", *args], cwd=ROOT, capture_output=True,
+                          text=True, encoding="utf-8", timeout=120)
+
+
+def test_validate_defaults_to_every_story_and_passes():
+    result = run("validate")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == ""
+    assert "stories/kim-russia-2023.yaml: ok (7 stops, 15 quotes verified)" in result.stderr
+
+
+def test_validate_prints_one_line_per_problem_and_exits_1(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: bad\ntitel: x\n", encoding="utf-8")
+    assert main(["validate", str(bad), str(BUILT_IN_STORY)]) == 1
+    out = capsys.readouterr()
+    lines = out.out.splitlines()
+    assert all(line.startswith(f"{bad}:") for line in lines)
+    assert f"{bad}:2:1: titel: unknown field 'titel'; did you mean 'title'?" in out.out
+    assert "1 of 2 stories invalid" in out.err
+
+
+def test_validate_an_empty_folder_is_an_error(tmp_path, capsys):
+    assert main(["validate", "--stories-dir", str(tmp_path)]) == 1
+    assert "no story files" in capsys.readouterr().err
+
+
+def test_show_json_has_story_sources_and_stops():
+    result = run("show", "stories/kim-russia-2023.yaml", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["id"] == "kim-russia-2023"
+    assert len(data["sources"]) == 5
+    khasan = data["stops"][0]
+    assert set(khasan) >= {"id", "name", "date", "time", "time_zone", "query", "lat", "lon", "quotes"}
+    assert khasan["local_names"]["ru"] == "станция Хасан"
+    assert khasan["quotes"][0]["source"] == "bbn-ap"
+    assert data["stops"][1]["time_zone"] == "Asia/Yakutsk"
+
+
+def test_show_text_summary(capsys):
+    assert main(["show", str(FIXTURE_STORIES / "lisbon-tram-28.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "Tram 28 across Lisbon" in out and "2024-05-01 09:00" in out
+
+
+def test_show_a_broken_story_prints_problems_not_a_traceback(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("a: &x 1\n", encoding="utf-8")
+    result = run("show", str(bad), "--json")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.strip() == f"{bad}:1:4: (story): anchors (&x) are not allowed; write the value out in full"
+
+
+@pytest.mark.parametrize("command", ["validate", "show", "schema"])
+def test_every_command_has_help(command, capsys):
+    with pytest.raises(SystemExit) as exited:
+        main([command, "--help"])
+    assert exited.value.code == 0
+    assert "usage: python -m storymap " + command in capsys.readouterr().out
+
+
+def test_no_command_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exited:
+        main([])
+    assert exited.value.code == 2
