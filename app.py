@@ -8,7 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from storymap.errors import StoryError
-from storymap.model import Story, Stop
+from storymap.model import Stop, Story
 from storymap.story import STORIES_DIR, load_all, story_paths
 from storymap.text import attribution, markdown_literal
 

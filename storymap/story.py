@@ -19,9 +19,10 @@ from typing import Any
 import pydantic
 
 from storymap.errors import Problem, StoryError
-from storymap.model import Story, Stop
+from storymap.model import Stop, Story
 from storymap.quotes import closest_passage, find_quote
-from storymap.yamlread import Marks, Path as FieldPath, decode, format_path, read_yaml
+from storymap.yamlread import Marks, decode, format_path, read_yaml
+from storymap.yamlread import Path as FieldPath
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 STORIES_DIR = PROJECT_ROOT / "stories"

@@ -1,17 +1,11 @@
-"""Shared fixtures: paths to the real stories and the small fixture stories."""
+"""Shared fixtures; the paths themselves live in helpers.py."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # `import storymap` from a fresh clone without installing it
-
-FIXTURE_STORIES = ROOT / "tests" / "fixtures" / "stories"
-BUILT_IN_STORY = ROOT / "stories" / "kim-russia-2023.yaml"
+from helpers import FIXTURE_STORIES
 
 
 @pytest.fixture

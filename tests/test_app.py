@@ -5,9 +5,8 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from helpers import FIXTURE_STORIES, ROOT
 from streamlit.testing.v1 import AppTest
-
-from conftest import BUILT_IN_STORY, FIXTURE_STORIES, ROOT
 
 APP = str(ROOT / "app.py")
 

@@ -7,10 +7,9 @@ import subprocess
 import sys
 
 import pytest
+from helpers import BUILT_IN_STORY, FIXTURE_STORIES, ROOT
 
 from storymap.cli import main
-
-from conftest import BUILT_IN_STORY, FIXTURE_STORIES, ROOT
 
 
 def run(*args: str) -> subprocess.CompletedProcess:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
+from helpers import ROOT
+
 from storymap.model import Leg, Place, Source, Stop, Story
 from storymap.story import parse_story
-
-from conftest import ROOT
 
 STORIES_README = ROOT / "stories" / "README.md"
 

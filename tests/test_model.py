@@ -6,13 +6,12 @@ import json
 
 import jsonschema
 import pytest
+from helpers import BUILT_IN_STORY, FIXTURE_STORIES
 
 from storymap.cli import SCHEMA_PATH, main
 from storymap.files import stable_json
 from storymap.model import json_schema
 from storymap.yamlread import read_yaml
-
-from conftest import BUILT_IN_STORY, FIXTURE_STORIES
 
 
 def test_committed_schema_matches_the_model():

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+from helpers import FIXTURE_STORIES
+from hostile_cases import BASE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hostile_cases import BASE
 from storymap.errors import StoryError
 from storymap.model import Story
 from storymap.story import parse_story
-
-from conftest import FIXTURE_STORIES
 
 YAML_PIECES = st.sampled_from([
     "\n", " ", "  ", "- ", ": ", "? ", "[", "]", "{", "}", ",", "&a ", "*a", "!!str ", "!x ", "<<: ", "---\n",

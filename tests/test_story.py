@@ -8,13 +8,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-
+from helpers import BUILT_IN_STORY, FIXTURE_STORIES, ROOT
 from hostile_cases import BASE, CASES, edit
+
 from storymap.errors import StoryError
 from storymap.quotes import find_quote
 from storymap.story import load_all, load_story, parse_story, story_json, story_paths
-
-from conftest import BUILT_IN_STORY, FIXTURE_STORIES, ROOT
 
 
 def problems_of(text: str | bytes) -> list[str]:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
-from conftest import Server, foreign_requests
+from browser_support import Server, foreign_requests
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,72 @@
+"""Support for the browser tests: a real `streamlit run` on 127.0.0.1 and Debian's chromium driven by Playwright.
+
+Every request the page makes is logged so tests can prove nothing leaves the machine; a screenshot
+of the page is saved under tests/browser/screenshots/ for every test (kept out of git) so a person
+can look at what the test saw.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+CHROMIUM = os.environ.get("STORYMAP_CHROMIUM", "/usr/bin/chromium")
+SERVER_START_SECONDS = 60
+# Flags from the machine notes: no background traffic to Google, software WebGL (SwiftShader) for deck.gl.
+CHROMIUM_ARGS = ["--no-sandbox", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-quic", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """A streamlit process serving app.py on a free loopback port."""
+
+    def __init__(self, stories_dir: Path | None = None):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = dict(os.environ)
+        if stories_dir is not None:
+            env["STORYMAP_STORIES_DIR"] = str(stories_dir)
+        self.log = (SCREENSHOTS / f"server-{self.port}.log")
+        SCREENSHOTS.mkdir(exist_ok=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(self.port),
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + SERVER_START_SECONDS
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as reply:
+                    if reply.read() == b"ok":
+                        return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"streamlit did not start; see {self.log}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+
+def foreign_requests(urls: list[str]) -> list[str]:
+    """Requests to any host but the loopback app server (data: and blob: URLs stay in the page)."""
+    return [u for u in urls if urlparse(u).scheme not in ("data", "blob")
+            and urlparse(u).hostname not in ("127.0.0.1", "localhost")]
