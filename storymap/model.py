@@ -56,7 +56,7 @@ def _time_zone(value: str) -> str:
         if value.startswith(("/", ".")) or ".." in value:
             raise ValueError
         zoneinfo.ZoneInfo(value)
-    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+    except (ValueError, OSError, zoneinfo.ZoneInfoNotFoundError):  # "Europe" is a folder: IsADirectoryError
         raise ValueError(f"'{value}' is not an IANA time zone; use a name such as 'Asia/Vladivostok'") from None
     return value
 
@@ -226,11 +226,19 @@ class Story(Strict):
 
     _path: str = PrivateAttr(default="")
     _source_texts: dict[str, str] = PrivateAttr(default_factory=dict)
+    _positions: dict[tuple, tuple[int, int]] = PrivateAttr(default_factory=dict)
 
     @property
     def path(self) -> str:
         """The file this story was loaded from."""
         return self._path
+
+    def locate_field(self, path: tuple) -> tuple[int, int]:
+        """(line, column) of a field in the story file, or of its nearest ancestor that has one."""
+        for end in range(len(path), -1, -1):
+            if path[:end] in self._positions:
+                return self._positions[path[:end]]
+        return (1, 1)
 
     def source(self, source_id: str) -> Source:
         """The source with this id."""

@@ -126,6 +126,9 @@ CASES: list[tuple[str, str | bytes, list[str]]] = [
     ("unknown time zone", edit("time_zone: Europe/Lisbon", "time_zone: Mars/Olympus_Mons"), [
         "t.yaml:3:1: time_zone: 'Mars/Olympus_Mons' is not an IANA time zone; use a name such as 'Asia/Vladivostok'",
     ]),
+    ("time zone that is a folder", edit("time_zone: Europe/Lisbon", "time_zone: Europe"), [
+        "t.yaml:3:1: time_zone: 'Europe' is not an IANA time zone; use a name such as 'Asia/Vladivostok'",
+    ]),
     ("time zone path traversal", edit("time_zone: Europe/Lisbon", "time_zone: ../../etc/passwd"), [
         "t.yaml:3:1: time_zone: '../../etc/passwd' is not an IANA time zone; use a name such as 'Asia/Vladivostok'",
     ]),
