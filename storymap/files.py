@@ -8,6 +8,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+DATA_FILE_MODE = 0o644
+
 
 def write_atomic(path: Path, text: str) -> None:
     """Replace `path` with `text` in one step: a crash leaves the old file or the new one, never half."""
@@ -18,6 +20,8 @@ def write_atomic(path: Path, text: str) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
+        # mkstemp makes the file 0600; data files are meant to be read by anyone who can read the repo.
+        os.chmod(temp, DATA_FILE_MODE)
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
