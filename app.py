@@ -8,26 +8,31 @@ from pathlib import Path
 import streamlit as st
 
 from storymap.errors import StoryError
+from storymap.locate import GEODATA_DIR, Located, load_located
 from storymap.model import Stop, Story
-from storymap.story import STORIES_DIR, load_all, story_paths
+from storymap.story import STORIES_DIR, story_paths
 from storymap.text import attribution, markdown_literal
 
 MAX_QUERY_VALUE_CHARS = 100
 
 
-def _signature(stories_dir: Path) -> tuple[tuple[str, int, int], ...]:
-    """Name, mtime and size of every story file, so the cache reloads a story when it is edited."""
+Catalog = list[tuple[Path, tuple[Story, dict] | StoryError]]
+
+
+def _signature(stories_dir: Path, geodata_dir: Path) -> tuple[tuple[str, int, int], ...]:
+    """Name, mtime and size of every story and geodata file, so the cache reloads what was edited."""
     out = []
-    for path in story_paths(stories_dir):
+    for path in [*story_paths(stories_dir), *sorted(geodata_dir.glob("*.json"))]:
         stat = path.stat()
         out.append((str(path), stat.st_mtime_ns, stat.st_size))
     return tuple(out)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def load_catalog(signature: tuple[tuple[str, int, int], ...]) -> list[tuple[Path, Story | StoryError]]:
-    """Every story in stories/, loaded once per version of the files."""
-    return load_all(Path(name) for name, _, _ in signature)
+def load_catalog(signature: tuple[tuple[str, int, int], ...], geodata_dir: str) -> Catalog:
+    """Every story in stories/ with its coordinates, loaded once per version of the files."""
+    stories = [Path(name) for name, _, _ in signature if name.endswith(".yaml")]
+    return load_located(stories, Path(geodata_dir))
 
 
 def query_value(name: str) -> str | None:
@@ -39,7 +44,7 @@ def query_value(name: str) -> str | None:
     return value if len(value) <= MAX_QUERY_VALUE_CHARS else ""
 
 
-def pick_story(catalog: list[tuple[Path, Story | StoryError]]) -> tuple[Path, Story | StoryError] | None:
+def pick_story(catalog: Catalog) -> tuple[Path, tuple[Story, dict] | StoryError] | None:
     """The story named by ?story=, or the picker's choice; unknown ids get a friendly note."""
     if not catalog:
         st.warning("No stories yet: add a YAML file to stories/ (see stories/README.md).")
@@ -50,7 +55,7 @@ def pick_story(catalog: list[tuple[Path, Story | StoryError]]) -> tuple[Path, St
         st.info("That story link does not match any story here; showing the first story instead.")
         wanted = None
     index = ids.index(wanted) if wanted else 0
-    labels = {path.stem: (result.title if isinstance(result, Story) else f"{path.stem} (has problems)")
+    labels = {path.stem: (result[0].title if isinstance(result, tuple) else f"{path.stem} (has problems)")
               for path, result in catalog}
     chosen = st.selectbox("Story", ids, index=index, format_func=labels.get,
                           label_visibility="collapsed" if len(ids) == 1 else "visible")
@@ -65,7 +70,7 @@ def render_problems(path: Path, error: StoryError) -> None:
     st.code("\n".join(str(p) for p in error.problems), language=None, wrap_lines=True)
 
 
-def render_overview(story: Story) -> None:
+def render_overview(story: Story, located: dict[tuple, Located]) -> None:
     """Title, dek, byline and the whole itinerary as text."""
     st.title(story.title, anchor=False)
     if story.dek:
@@ -75,16 +80,18 @@ def render_overview(story: Story) -> None:
     first, last = story.stops[0], story.stops[-1]
     st.caption(markdown_literal(f"{len(story.stops)} stops, {first.date} to {last.date}"))
     for index, stop in enumerate(story.stops, 1):
-        render_stop(story, stop, index)
+        render_stop(story, stop, index, located[("stops", index - 1, "place")])
 
 
-def render_stop(story: Story, stop: Stop, index: int) -> None:
+def render_stop(story: Story, stop: Stop, index: int, where: Located) -> None:
     """One stop: name, local names, date, summary, quotes with attribution, 'sources differ' notes."""
     with st.container(border=True):
         st.subheader(f"{index}. {stop.name}", anchor=False)
         local = " · ".join(stop.local_names.values())
         when = f"{stop.date} {stop.time or ''} ({story.stop_zone(stop)})".replace("  ", " ")
         st.caption(markdown_literal(f"{local} — {when}" if local else when))
+        st.caption(markdown_literal(f"{where.lat:.4f}° N, {where.lon:.4f}° E — located by {where.provider}: "
+                                    f"{where.display_name}"))
         st.markdown(markdown_literal(stop.summary))
         for quote in stop.quotes:
             said = f"{quote.speaker}, quoted by " if quote.speaker else ""
@@ -98,10 +105,11 @@ def render_stop(story: Story, stop: Stop, index: int) -> None:
 
 st.set_page_config(page_title="storymap", layout="wide")
 stories_dir = Path(os.environ.get("STORYMAP_STORIES_DIR") or STORIES_DIR)
-picked = pick_story(load_catalog(_signature(stories_dir)))
+geodata_dir = Path(os.environ.get("STORYMAP_GEODATA_DIR") or GEODATA_DIR)
+picked = pick_story(load_catalog(_signature(stories_dir, geodata_dir), str(geodata_dir)))
 if picked is not None:
     story_path, result = picked
     if isinstance(result, StoryError):
         render_problems(story_path, result)
     else:
-        render_overview(result)
+        render_overview(*result)

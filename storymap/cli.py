@@ -9,8 +9,20 @@ from pathlib import Path
 
 from storymap.errors import StoryError, StorymapError
 from storymap.files import stable_json, write_atomic
+from storymap.locate import (
+    GEODATA_DIR,
+    PROVIDERS,
+    USER_AGENT_ENV,
+    CacheError,
+    cache_path,
+    failure_table,
+    geocode_story,
+    load_located,
+    locate_places,
+    make_geocode,
+)
 from storymap.model import json_schema
-from storymap.story import STORIES_DIR, display_path, load_all, load_story, story_json, story_paths
+from storymap.story import STORIES_DIR, display_path, load_story, story_json, story_paths
 
 SCHEMA_PATH = STORIES_DIR / "story.schema.json"
 
@@ -21,14 +33,15 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         print(f"no story files (*.yaml) in {display_path(args.stories_dir)}", file=sys.stderr)
         return 1
     bad = 0
-    for path, result in load_all(paths):
+    for path, result in load_located(paths, args.geodata_dir):
         if isinstance(result, StoryError):
             bad += 1
             for problem in result.problems:
                 print(problem)
         elif not args.quiet:
-            print(f"{display_path(path)}: ok ({len(result.stops)} stops, "
-                  f"{sum(len(s.quotes) for s in result.stops)} quotes verified)", file=sys.stderr)
+            story, located = result
+            print(f"{display_path(path)}: ok ({len(story.stops)} stops, {sum(len(s.quotes) for s in story.stops)} "
+                  f"quotes verified, {len(located)} places located)", file=sys.stderr)
     if bad:
         print(f"{bad} of {len(paths)} stories invalid", file=sys.stderr)
     return 1 if bad else 0
@@ -36,14 +49,38 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _cmd_show(args: argparse.Namespace) -> int:
     story = load_story(args.story)
+    located, _ = locate_places(story, args.geodata_dir)
     if args.json:
-        print(json.dumps(story_json(story), ensure_ascii=False, indent=2))
+        print(json.dumps(story_json(story, located), ensure_ascii=False, indent=2))
         return 0
     print(f"{story.title}  [{story.id}]")
     for index, stop in enumerate(story.stops, 1):
         when = f"{stop.date} {stop.time or ''}".strip()
         print(f"{index:>3}. {when:<16} {stop.name}  ({len(stop.quotes)} quotes)")
     return 0
+
+
+def _cmd_geocode(args: argparse.Namespace) -> int:
+    paths = [Path(p) for p in args.story] or story_paths(args.stories_dir)
+    stories = [load_story(path) for path in paths]
+    geocode = None  # built on first need, so a warm run needs no network and no User-Agent
+    failed = 0
+    for story in stories:
+        target = cache_path(story, args.geodata_dir)
+
+        def lazy(query, region):
+            nonlocal geocode
+            if geocode is None:
+                geocode = make_geocode(args.provider, args.user_agent, args.endpoint)
+            return geocode(query, region)
+
+        report = geocode_story(story, lazy, cache_file=target, refresh=args.refresh)
+        print(f"{story.path}: {report.looked_up} looked up ({args.provider}), {report.from_cache} from "
+              f"{display_path(target)}, {report.pinned} pinned, {report.written} written", file=sys.stderr)
+        if report.failures:
+            failed += len(report.failures)
+            print(failure_table(report.failures), file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
@@ -70,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "path:line:col: field: problem; fix. Exits 0 when every story is valid, else 1.")
     validate.add_argument("story", nargs="*", help="story files (default: every *.yaml in stories/)")
     validate.add_argument("--stories-dir", type=Path, default=STORIES_DIR, help=argparse.SUPPRESS)
+    validate.add_argument("--geodata-dir", type=Path, default=GEODATA_DIR, help=argparse.SUPPRESS)
     validate.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     validate.set_defaults(run=_cmd_validate)
 
@@ -77,7 +115,25 @@ def build_parser() -> argparse.ArgumentParser:
                                description="Load one story and print it: a summary, or everything as JSON.")
     show.add_argument("story", help="a story file, e.g. stories/kim-russia-2023.yaml")
     show.add_argument("--json", action="store_true", help="print the loaded story as JSON")
+    show.add_argument("--geodata-dir", type=Path, default=GEODATA_DIR, help=argparse.SUPPRESS)
     show.set_defaults(run=_cmd_show)
+
+    geocode = commands.add_parser(
+        "geocode", help="fix place coordinates into geodata/<story-id>.geocode.json",
+        description="Resolve every stop place and leg via-point that has no pin, accept only results inside "
+        "the place's region hint, and write each result at once (atomically) to geodata/<story-id>.geocode.json. "
+        "Places already there are not looked up again. Exits 1 if any place failed.")
+    geocode.add_argument("story", nargs="*", help="story files (default: every *.yaml in stories/)")
+    geocode.add_argument("--provider", choices=PROVIDERS, default="nominatim",
+                         help="nominatim (default, online, 1 request/s), photon (online), or offline "
+                         "(the committed gazetteer, geodata/gazetteer.json)")
+    geocode.add_argument("--refresh", action="store_true", help="look up every place again")
+    geocode.add_argument("--user-agent", help=f"identifying User-Agent for online providers (or {USER_AGENT_ENV})")
+    geocode.add_argument("--endpoint", help="base URL of a self-hosted Nominatim/Photon (e.g. http://127.0.0.1:8080), "
+                         "or a gazetteer file for --provider offline")
+    geocode.add_argument("--stories-dir", type=Path, default=STORIES_DIR, help=argparse.SUPPRESS)
+    geocode.add_argument("--geodata-dir", type=Path, default=GEODATA_DIR, help=argparse.SUPPRESS)
+    geocode.set_defaults(run=_cmd_geocode)
 
     schema = commands.add_parser("schema", help="write stories/story.schema.json from the model",
                                  description="Generate the JSON Schema of story files from the model, "
@@ -100,6 +156,12 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return 1
+    except CacheError as exc:
+        print(exc.problem, file=sys.stderr)
+        return 1
     except StorymapError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("interrupted; every result written so far is kept", file=sys.stderr)
+        return 130

@@ -73,6 +73,7 @@ def parse_story(data: bytes | str, filename: str, base_dir: Path, expected_id: s
         raise StoryError(problems)
     story._path = filename
     story._source_texts = texts
+    story._positions = marks.at
     return story
 
 
@@ -317,8 +318,19 @@ def load_all(paths: Iterable[Path]) -> list[tuple[Path, Story | StoryError]]:
     return results
 
 
-def story_json(story: Story) -> dict:
-    """The loaded story as plain JSON-ready data (for `show --json` and tests)."""
+def story_json(story: Story, located: dict | None = None) -> dict:
+    """The loaded story as plain JSON-ready data (for `show --json`); `located` maps place paths to coordinates."""
+    located = located or {}
+
+    def where(index: int) -> dict:
+        found = located.get(("stops", index, "place"))
+        if found is None and story.stops[index].place.pin is not None:
+            pin = story.stops[index].place.pin
+            return {"lat": pin.lat, "lon": pin.lon, "located_by": "pin"}
+        if found is None:
+            return {"lat": None, "lon": None, "located_by": None}
+        return {"lat": found.lat, "lon": found.lon, "located_by": found.provider}
+
     return {
         "id": story.id,
         "title": story.title,
@@ -336,15 +348,13 @@ def story_json(story: Story) -> dict:
                 "time": stop.time,
                 "time_zone": story.stop_zone(stop),
                 "query": stop.place.query,
-                "lat": stop.place.pin.lat if stop.place.pin else None,
-                "lon": stop.place.pin.lon if stop.place.pin else None,
-                "located_by": "pin" if stop.place.pin else None,
+                **where(index),
                 "summary": stop.summary,
                 "quotes": [q.model_dump(mode="json") for q in stop.quotes],
                 "no_quote": stop.no_quote,
                 "sources_differ": [n.model_dump(mode="json") for n in stop.sources_differ],
             }
-            for stop in story.stops
+            for index, stop in enumerate(story.stops)
         ],
         "legs": [leg.model_dump(mode="json", by_alias=True) for leg in story.legs],
         "disagreements": [n.model_dump(mode="json") for n in story.disagreements],

@@ -5,18 +5,19 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from helpers import FIXTURE_STORIES, ROOT
+from helpers import BUILT_IN_STORY, FIXTURE_STORIES, ROOT
 from streamlit.testing.v1 import AppTest
 
 APP = str(ROOT / "app.py")
 
 
-def open_page(monkeypatch, stories_dir=None, **query) -> AppTest:
-    """Run app.py once, optionally on another stories folder and with query parameters."""
-    if stories_dir is not None:
-        monkeypatch.setenv("STORYMAP_STORIES_DIR", str(stories_dir))
-    else:
-        monkeypatch.delenv("STORYMAP_STORIES_DIR", raising=False)
+def open_page(monkeypatch, stories_dir=None, geodata_dir=None, **query) -> AppTest:
+    """Run app.py once, optionally on other stories and geodata folders, and with query parameters."""
+    for name, value in (("STORYMAP_STORIES_DIR", stories_dir), ("STORYMAP_GEODATA_DIR", geodata_dir)):
+        if value is not None:
+            monkeypatch.setenv(name, str(value))
+        else:
+            monkeypatch.delenv(name, raising=False)
     page = AppTest.from_file(APP, default_timeout=60)
     for key, value in query.items():
         page.query_params[key] = value
@@ -96,3 +97,41 @@ def test_story_text_is_shown_literally(monkeypatch, tmp_path):
     shown = [m.value for m in page.markdown if "script" in m.value]
     assert shown == ["\\<script\\>alert\\(1\\)\\</script\\> \\[x\\]\\(javascript\\:alert\\(1\\)\\) "
                      "\\$x\\^2\\$ \\*\\*bold\\*\\*"]
+
+
+@pytest.fixture
+def built_in_copy(tmp_path):
+    """The built-in story in a fresh stories folder, and an empty geodata folder."""
+    stories, geodata = tmp_path / "stories", tmp_path / "geodata"
+    stories.mkdir()
+    geodata.mkdir()
+    shutil.copy(BUILT_IN_STORY, stories)
+    shutil.copytree(BUILT_IN_STORY.parent / "kim-russia-2023", stories / "kim-russia-2023")
+    return stories, geodata
+
+
+def test_missing_coordinates_name_the_command_to_run(monkeypatch, built_in_copy):
+    page = open_page(monkeypatch, *built_in_copy)
+    assert not page.exception
+    problems = page.code[0].value.splitlines()
+    assert len(problems) == 20
+    assert problems[0].endswith("stops[0].place.query: no coordinates for 'Khasan railway station' (country RU, "
+                                "within 15 km of 42.43,130.64) in " + str(built_in_copy[1] / "kim-russia-2023.geocode.json")
+                                + "; run: python -m storymap geocode " + str(built_in_copy[0] / "kim-russia-2023.yaml"))
+
+
+def test_truncated_geodata_is_reported_and_left_as_it_is(monkeypatch, built_in_copy):
+    cache = built_in_copy[1] / "kim-russia-2023.geocode.json"
+    truncated = (ROOT / "geodata" / "kim-russia-2023.geocode.json").read_text(encoding="utf-8")[:500]
+    cache.write_text(truncated, encoding="utf-8")
+    page = open_page(monkeypatch, *built_in_copy)
+    assert not page.exception
+    assert "not valid JSON" in page.code[0].value and "git checkout" in page.code[0].value
+    assert cache.read_text(encoding="utf-8") == truncated
+
+
+def test_each_stop_shows_where_it_is_and_who_located_it(monkeypatch):
+    page = open_page(monkeypatch)
+    captions = [c.value for c in page.caption]
+    assert any(c.startswith("42\\.4301° N, 130\\.6449° E — located by offline\\: Khasan railway station")
+               for c in captions), captions[:6]

@@ -22,7 +22,7 @@ def test_validate_defaults_to_every_story_and_passes():
     result = run("validate")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == ""
-    assert "stories/kim-russia-2023.yaml: ok (7 stops, 15 quotes verified)" in result.stderr
+    assert "stories/kim-russia-2023.yaml: ok (7 stops, 15 quotes verified, 20 places located)" in result.stderr
 
 
 def test_validate_prints_one_line_per_problem_and_exits_1(tmp_path, capsys):
