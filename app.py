@@ -8,7 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from storymap.errors import StoryError
-from storymap.locate import GEODATA_DIR, Located, load_located
+from storymap.locate import GEODATA_DIR, Located, data_credits, load_located
 from storymap.model import Stop, Story
 from storymap.story import STORIES_DIR, story_paths
 from storymap.text import attribution, markdown_literal
@@ -81,6 +81,7 @@ def render_overview(story: Story, located: dict[tuple, Located]) -> None:
     st.caption(markdown_literal(f"{len(story.stops)} stops, {first.date} to {last.date}"))
     for index, stop in enumerate(story.stops, 1):
         render_stop(story, stop, index, located[("stops", index - 1, "place")])
+    st.caption(markdown_literal(" · ".join(data_credits(located))))
 
 
 def render_stop(story: Story, stop: Stop, index: int, where: Located) -> None:

@@ -532,6 +532,19 @@ def locate_places(story: Story, geodata_dir: Path = GEODATA_DIR) -> tuple[dict[t
     return found, problems
 
 
+CREDITS = {
+    "offline": "Places: GeoNames (CC BY 4.0) and the curated references in geodata/curated-places.yaml",
+    "nominatim": "Geocoding: © OpenStreetMap contributors (ODbL), via Nominatim",
+    "photon": "Geocoding: © OpenStreetMap contributors (ODbL), via Photon",
+    "pin": "Some places pinned by the curators",
+}
+
+
+def data_credits(located: dict[tuple, Located]) -> list[str]:
+    """The credit lines owed for the coordinates on show, one per provider used."""
+    return [CREDITS[provider] for provider in sorted({loc.provider for loc in located.values()}) if provider in CREDITS]
+
+
 def load_located(paths: Iterable[Path], geodata_dir: Path = GEODATA_DIR) -> list[tuple[Path, tuple[Story, dict] | StoryError]]:
     """Load stories with their coordinates; a story whose geodata is missing or broken gets a StoryError."""
     results: list[tuple[Path, tuple[Story, dict] | StoryError]] = []

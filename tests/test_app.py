@@ -135,3 +135,8 @@ def test_each_stop_shows_where_it_is_and_who_located_it(monkeypatch):
     captions = [c.value for c in page.caption]
     assert any(c.startswith("42\\.4301° N, 130\\.6449° E — located by offline\\: Khasan railway station")
                for c in captions), captions[:6]
+
+
+def test_data_sources_are_credited(monkeypatch):
+    page = open_page(monkeypatch)
+    assert page.caption[-1].value.startswith("Places\\: GeoNames \\(CC BY 4\\.0\\)")
