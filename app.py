@@ -7,8 +7,10 @@ from pathlib import Path
 
 import streamlit as st
 
+from storymap.catalog import StoryBundle
+from storymap.catalog import load_catalog as load_bundles
 from storymap.errors import StoryError
-from storymap.locate import GEODATA_DIR, Located, data_credits, load_located
+from storymap.locate import GEODATA_DIR, Located, data_credits
 from storymap.model import Stop, Story
 from storymap.story import STORIES_DIR, story_paths
 from storymap.text import attribution, markdown_literal
@@ -16,13 +18,13 @@ from storymap.text import attribution, markdown_literal
 MAX_QUERY_VALUE_CHARS = 100
 
 
-Catalog = list[tuple[Path, tuple[Story, dict] | StoryError]]
+Catalog = list[tuple[Path, StoryBundle | StoryError]]
 
 
 def _signature(stories_dir: Path, geodata_dir: Path) -> tuple[tuple[str, int, int], ...]:
     """Name, mtime and size of every story and geodata file, so the cache reloads what was edited."""
     out = []
-    for path in [*story_paths(stories_dir), *sorted(geodata_dir.glob("*.json"))]:
+    for path in [*story_paths(stories_dir), *sorted(geodata_dir.glob("*.json")), *sorted(geodata_dir.glob("*.geojson"))]:
         stat = path.stat()
         out.append((str(path), stat.st_mtime_ns, stat.st_size))
     return tuple(out)
@@ -32,7 +34,7 @@ def _signature(stories_dir: Path, geodata_dir: Path) -> tuple[tuple[str, int, in
 def load_catalog(signature: tuple[tuple[str, int, int], ...], geodata_dir: str) -> Catalog:
     """Every story in stories/ with its coordinates, loaded once per version of the files."""
     stories = [Path(name) for name, _, _ in signature if name.endswith(".yaml")]
-    return load_located(stories, Path(geodata_dir))
+    return load_bundles(stories, Path(geodata_dir))
 
 
 def query_value(name: str) -> str | None:
@@ -44,7 +46,7 @@ def query_value(name: str) -> str | None:
     return value if len(value) <= MAX_QUERY_VALUE_CHARS else ""
 
 
-def pick_story(catalog: Catalog) -> tuple[Path, tuple[Story, dict] | StoryError] | None:
+def pick_story(catalog: Catalog) -> tuple[Path, StoryBundle | StoryError] | None:
     """The story named by ?story=, or the picker's choice; unknown ids get a friendly note."""
     if not catalog:
         st.warning("No stories yet: add a YAML file to stories/ (see stories/README.md).")
@@ -55,7 +57,7 @@ def pick_story(catalog: Catalog) -> tuple[Path, tuple[Story, dict] | StoryError]
         st.info("That story link does not match any story here; showing the first story instead.")
         wanted = None
     index = ids.index(wanted) if wanted else 0
-    labels = {path.stem: (result[0].title if isinstance(result, tuple) else f"{path.stem} (has problems)")
+    labels = {path.stem: (result.story.title if isinstance(result, StoryBundle) else f"{path.stem} (has problems)")
               for path, result in catalog}
     chosen = st.selectbox("Story", ids, index=index, format_func=labels.get,
                           label_visibility="collapsed" if len(ids) == 1 else "visible")
@@ -113,4 +115,4 @@ if picked is not None:
     if isinstance(result, StoryError):
         render_problems(story_path, result)
     else:
-        render_overview(*result)
+        render_overview(result.story, result.located)

@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from storymap.catalog import load_catalog
 from storymap.errors import StoryError, StorymapError
 from storymap.files import stable_json, write_atomic
 from storymap.locate import (
@@ -17,11 +18,11 @@ from storymap.locate import (
     cache_path,
     failure_table,
     geocode_story,
-    load_located,
     locate_places,
     make_geocode,
 )
 from storymap.model import json_schema
+from storymap.route import write_route
 from storymap.story import STORIES_DIR, display_path, load_story, story_json, story_paths
 
 SCHEMA_PATH = STORIES_DIR / "story.schema.json"
@@ -33,15 +34,16 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         print(f"no story files (*.yaml) in {display_path(args.stories_dir)}", file=sys.stderr)
         return 1
     bad = 0
-    for path, result in load_located(paths, args.geodata_dir):
+    for path, result in load_catalog(paths, args.geodata_dir):
         if isinstance(result, StoryError):
             bad += 1
             for problem in result.problems:
                 print(problem)
         elif not args.quiet:
-            story, located = result
+            story = result.story
             print(f"{display_path(path)}: ok ({len(story.stops)} stops, {sum(len(s.quotes) for s in story.stops)} "
-                  f"quotes verified, {len(located)} places located)", file=sys.stderr)
+                  f"quotes verified, {len(result.located)} places located, "
+                  f"route {result.route['storymap']['total_km']:,.0f} km)", file=sys.stderr)
     if bad:
         print(f"{bad} of {len(paths)} stories invalid", file=sys.stderr)
     return 1 if bad else 0
@@ -81,6 +83,21 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
             failed += len(report.failures)
             print(failure_table(report.failures), file=sys.stderr)
     return 1 if failed else 0
+
+
+def _cmd_route(args: argparse.Namespace) -> int:
+    paths = [Path(p) for p in args.story] or story_paths(args.stories_dir)
+    for path in paths:
+        story = load_story(path)
+        located, missing = locate_places(story, args.geodata_dir)
+        if missing:
+            raise StoryError(missing)
+        target, route = write_route(story, located, args.geodata_dir)
+        meta = route["storymap"]
+        print(f"{display_path(target)}: {len(route['features'])} legs, {meta['total_km']:,.1f} km, "
+              f"{sum(len(f['geometry']['coordinates']) for f in route['features'])} vertices, "
+              f"{meta['start']} to {meta['end']}", file=sys.stderr)
+    return 0
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
@@ -134,6 +151,15 @@ def build_parser() -> argparse.ArgumentParser:
     geocode.add_argument("--stories-dir", type=Path, default=STORIES_DIR, help=argparse.SUPPRESS)
     geocode.add_argument("--geodata-dir", type=Path, default=GEODATA_DIR, help=argparse.SUPPRESS)
     geocode.set_defaults(run=_cmd_geocode)
+
+    route = commands.add_parser(
+        "route", help="build geodata/<story-id>.route.geojson from the story and its coordinates",
+        description="Build the route: one GeoJSON LineString per leg, traced through its via-points and "
+        "densified along geodesics, with km, departure/arrival and a timestamp per vertex in its properties.")
+    route.add_argument("story", nargs="*", help="story files (default: every *.yaml in stories/)")
+    route.add_argument("--stories-dir", type=Path, default=STORIES_DIR, help=argparse.SUPPRESS)
+    route.add_argument("--geodata-dir", type=Path, default=GEODATA_DIR, help=argparse.SUPPRESS)
+    route.set_defaults(run=_cmd_route)
 
     schema = commands.add_parser("schema", help="write stories/story.schema.json from the model",
                                  description="Generate the JSON Schema of story files from the model, "

@@ -36,11 +36,11 @@ from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import Nominatim, Photon
 from geopy.point import Point
 
-from storymap.errors import Problem, StoryError, StorymapError
+from storymap.errors import Problem, StorymapError
 from storymap.files import stable_json, write_atomic
 from storymap.gazetteer import GAZETTEER_PATH, GazetteerGeocoder, load_gazetteer
 from storymap.model import Place, Region, Story
-from storymap.story import PROJECT_ROOT, display_path, load_all
+from storymap.story import PROJECT_ROOT, display_path
 from storymap.yamlread import format_path
 
 GEODATA_DIR = PROJECT_ROOT / "geodata"
@@ -544,16 +544,3 @@ def data_credits(located: dict[tuple, Located]) -> list[str]:
     """The credit lines owed for the coordinates on show, one per provider used."""
     return [CREDITS[provider] for provider in sorted({loc.provider for loc in located.values()}) if provider in CREDITS]
 
-
-def load_located(paths: Iterable[Path], geodata_dir: Path = GEODATA_DIR) -> list[tuple[Path, tuple[Story, dict] | StoryError]]:
-    """Load stories with their coordinates; a story whose geodata is missing or broken gets a StoryError."""
-    results: list[tuple[Path, tuple[Story, dict] | StoryError]] = []
-    for path, result in load_all(paths):
-        if isinstance(result, Story):
-            try:
-                located, missing = locate_places(result, geodata_dir)
-                result = StoryError(missing) if missing else (result, located)
-            except CacheError as exc:
-                result = StoryError([exc.problem])
-        results.append((path, result))
-    return results

@@ -11,3 +11,4 @@ if str(ROOT) not in sys.path:
 
 FIXTURE_STORIES = ROOT / "tests" / "fixtures" / "stories"
 BUILT_IN_STORY = ROOT / "stories" / "kim-russia-2023.yaml"
+FIXTURE_GEODATA = ROOT / "tests" / "fixtures" / "geodata"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from helpers import BUILT_IN_STORY, FIXTURE_STORIES, ROOT
+from helpers import BUILT_IN_STORY, FIXTURE_GEODATA, FIXTURE_STORIES, ROOT
 from streamlit.testing.v1 import AppTest
 
 APP = str(ROOT / "app.py")
@@ -53,7 +53,7 @@ def test_built_in_story_loads(monkeypatch):
 
 
 def test_broken_story_shows_its_problems_and_valid_stories_still_serve(monkeypatch, two_stories):
-    page = open_page(monkeypatch, two_stories, story="broken")
+    page = open_page(monkeypatch, two_stories, FIXTURE_GEODATA, story="broken")
     assert not page.exception
     assert "5 problem(s) in broken.yaml" in page.error[0].value
     assert page.code[0].value.splitlines()[-1].endswith("broken.yaml:3:1: titel: unknown field 'titel'; did you mean 'title'? "
@@ -67,7 +67,7 @@ def test_broken_story_shows_its_problems_and_valid_stories_still_serve(monkeypat
 
 
 def test_story_link_opens_that_story(monkeypatch, two_stories):
-    page = open_page(monkeypatch, two_stories, story="lisbon-tram-28")
+    page = open_page(monkeypatch, two_stories, FIXTURE_GEODATA, story="lisbon-tram-28")
     assert page.title[0].value == "Tram 28 across Lisbon"
     assert not page.info
 
@@ -92,7 +92,7 @@ def test_story_text_is_shown_literally(monkeypatch, tmp_path):
     text = text.replace("summary: The tram sets off.",
                         "summary: '<script>alert(1)</script> [x](javascript:alert(1)) $x^2$ **bold**'")
     (tmp_path / "lisbon-tram-28.yaml").write_text(text, encoding="utf-8")
-    page = open_page(monkeypatch, tmp_path)
+    page = open_page(monkeypatch, tmp_path, FIXTURE_GEODATA)
     assert not page.exception
     shown = [m.value for m in page.markdown if "script" in m.value]
     assert shown == ["\\<script\\>alert\\(1\\)\\</script\\> \\[x\\]\\(javascript\\:alert\\(1\\)\\) "
@@ -114,7 +114,7 @@ def test_missing_coordinates_name_the_command_to_run(monkeypatch, built_in_copy)
     page = open_page(monkeypatch, *built_in_copy)
     assert not page.exception
     problems = page.code[0].value.splitlines()
-    assert len(problems) == 20
+    assert len(problems) == 58
     assert problems[0].endswith("stops[0].place.query: no coordinates for 'Khasan railway station' (country RU, "
                                 "within 15 km of 42.43,130.64) in " + str(built_in_copy[1] / "kim-russia-2023.geocode.json")
                                 + "; run: python -m storymap geocode " + str(built_in_copy[0] / "kim-russia-2023.yaml"))

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from helpers import BUILT_IN_STORY, FIXTURE_STORIES, ROOT
+from helpers import BUILT_IN_STORY, FIXTURE_GEODATA, FIXTURE_STORIES, ROOT
 
 from storymap.cli import main
 
@@ -22,7 +22,8 @@ def test_validate_defaults_to_every_story_and_passes():
     result = run("validate")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == ""
-    assert "stories/kim-russia-2023.yaml: ok (7 stops, 15 quotes verified, 20 places located)" in result.stderr
+    assert "stories/kim-russia-2023.yaml: ok (7 stops, 15 quotes verified, 58 places located, route 3,524 km)" \
+        in result.stderr
 
 
 def test_validate_prints_one_line_per_problem_and_exits_1(tmp_path, capsys):
@@ -81,3 +82,7 @@ def test_no_command_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as exited:
         main([])
     assert exited.value.code == 2
+
+
+def test_fixture_geodata_is_current():
+    assert main(["validate", str(FIXTURE_STORIES / "lisbon-tram-28.yaml"), "--geodata-dir", str(FIXTURE_GEODATA)]) == 0

@@ -340,6 +340,7 @@ def test_cli_geocode_reports_failures_exits_1_and_a_warm_run_asks_nothing(provid
     assert main(args + ["--user-agent", ""]) == 0  # warm: no lookup, so no User-Agent needed either
     assert len(provider.requests) == before
     assert "0 looked up" in capsys.readouterr().err
+    assert main(["route", str(story_file), "--geodata-dir", str(tmp_path / "geodata")]) == 0
     assert main(["validate", str(story_file), "--geodata-dir", str(tmp_path / "geodata")]) == 0
 
 

@@ -1,0 +1,55 @@
+"""Everything the page and `validate` need for a story, checked: story → coordinates → route.
+
+A story is servable only when its file is valid, every place has coordinates in geodata/, and the
+committed route is what those inputs give now; otherwise it becomes a StoryError listing why.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from storymap.errors import Problem, StoryError
+from storymap.locate import GEODATA_DIR, CacheError, Located, locate_places
+from storymap.model import Story
+from storymap.route import route_path, route_problem
+from storymap.story import display_path, load_all
+
+
+@dataclass(frozen=True)
+class StoryBundle:
+    """A valid story with its coordinates (by field path) and its route GeoJSON."""
+
+    story: Story
+    located: dict[tuple, Located]
+    route: dict
+
+
+def load_bundle(story: Story, geodata_dir: Path = GEODATA_DIR) -> StoryBundle:
+    """Coordinates and route for a loaded story; StoryError when any is missing, broken or stale."""
+    try:
+        located, missing = locate_places(story, geodata_dir)
+    except CacheError as exc:
+        raise StoryError([exc.problem]) from None
+    if missing:
+        raise StoryError(missing)
+    problem = route_problem(story, located, geodata_dir)
+    if problem is not None:
+        raise StoryError([Problem(display_path(route_path(story, geodata_dir)), 1, 1, "", problem)])
+    route = json.loads(route_path(story, geodata_dir).read_text(encoding="utf-8"))
+    return StoryBundle(story, located, route)
+
+
+def load_catalog(paths: Iterable[Path], geodata_dir: Path = GEODATA_DIR) -> list[tuple[Path, StoryBundle | StoryError]]:
+    """Load several stories; each entry is a servable bundle or the StoryError that stops it."""
+    results: list[tuple[Path, StoryBundle | StoryError]] = []
+    for path, result in load_all(paths):
+        if isinstance(result, Story):
+            try:
+                result = load_bundle(result, geodata_dir)
+            except StoryError as exc:
+                result = exc
+        results.append((path, result))
+    return results

@@ -1,0 +1,200 @@
+"""The route: each leg along its via-points, densified on geodesics, with distances and a time per vertex.
+
+Pipeline: story → locate → **route** → deck → page. Input is a story and its located places
+(`locate.locate_places`); output is GeoJSON written to geodata/<story-id>.route.geojson, one
+LineString feature per leg. No dataset carries railway geometry, so rail legs are traced through
+stations and towns along the line (the story's via-points) and say so in their properties.
+
+Times: a stop with a time of day is placed at that instant; stops known only to the day are spread
+evenly over the daytime of that day (and flagged `estimated`), so two same-day stops still get a leg
+with a duration. Vertex timestamps are seconds from the story's first stop, interpolated by distance,
+which is what a time-based animation (deck.gl's TripsLayer) and a trip clock need.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zoneinfo
+from dataclasses import dataclass
+from pathlib import Path
+
+from geographiclib.geodesic import Geodesic
+
+from storymap.files import stable_json, write_atomic
+from storymap.locate import GEODATA_DIR, Located
+from storymap.model import Story
+from storymap.story import display_path
+
+ROUTE_SUFFIX = ".route.geojson"
+ROUTE_FORMAT = 1
+DENSIFY_KM = 10.0            # longest straight piece of a drawn leg; keeps geodesics curved on the map
+DAY_START_HOUR = 8           # stops known only to the day are spread between these local hours
+DAY_END_HOUR = 20
+COORDINATE_DECIMALS = 5      # about 1 m
+_WGS84 = Geodesic.WGS84
+
+
+@dataclass(frozen=True)
+class StopTime:
+    """When the trip is at a stop: the instant (UTC) and whether it was estimated from the day alone."""
+
+    instant: dt.datetime
+    estimated: bool
+
+
+def lonlat(lat: float, lon: float) -> list[float]:
+    """[lon, lat]: the one place we flip the order, because GeoJSON and deck.gl want x before y."""
+    return [round(lon, COORDINATE_DECIMALS), round(lat, COORDINATE_DECIMALS)]
+
+
+def stop_times(story: Story) -> list[StopTime]:
+    """Each stop's instant. Stops with only a date are spread over that day's daytime, in order."""
+    times: list[StopTime | None] = [None] * len(story.stops)
+    index = 0
+    while index < len(story.stops):
+        stop = story.stops[index]
+        zone = zoneinfo.ZoneInfo(story.stop_zone(stop))
+        day = dt.date.fromisoformat(stop.date)
+        if stop.time is not None:
+            local = dt.datetime.combine(day, dt.time.fromisoformat(stop.time), zone)
+            times[index] = StopTime(local.astimezone(dt.timezone.utc), False)
+            index += 1
+            continue
+        # A run of consecutive same-day stops without a time: spread them over the day.
+        run = index
+        while (run < len(story.stops) and story.stops[run].time is None
+               and story.stops[run].date == stop.date):
+            run += 1
+        count = run - index
+        span = (DAY_END_HOUR - DAY_START_HOUR) * 3600 / count
+        for k in range(count):
+            other = story.stops[index + k]
+            other_zone = zoneinfo.ZoneInfo(story.stop_zone(other))
+            seconds = DAY_START_HOUR * 3600 + span * (k + 0.5)
+            local = dt.datetime.combine(day, dt.time(), other_zone) + dt.timedelta(seconds=seconds)
+            times[index + k] = StopTime(local.astimezone(dt.timezone.utc), True)
+        index = run
+    return [t for t in times if t is not None]
+
+
+def unwrap(previous_lon: float, lon: float) -> float:
+    """The longitude equivalent to `lon` nearest to `previous_lon`, so a line never jumps across the map."""
+    while lon - previous_lon > 180:
+        lon -= 360
+    while lon - previous_lon < -180:
+        lon += 360
+    return lon
+
+
+def densify(points: list[tuple[float, float]], max_km: float = DENSIFY_KM) -> tuple[list[tuple[float, float]], list[float]]:
+    """Points along the geodesics between the given (lat, lon) points, and the cumulative km at each."""
+    out = [points[0]]
+    cumulative = [0.0]
+    for (lat1, lon1), (lat2, lon2) in zip(points, points[1:]):
+        line = _WGS84.InverseLine(lat1, lon1, lat2, lon2)
+        km = line.s13 / 1000
+        pieces = max(1, int(-(-km // max_km)))
+        for step in range(1, pieces + 1):
+            position = line.Position(line.s13 * step / pieces)
+            lon = unwrap(out[-1][1], position["lon2"])
+            out.append((position["lat2"], lon))
+            cumulative.append(cumulative[-1] + km / pieces)
+    return out, cumulative
+
+
+def build_route(story: Story, located: dict[tuple, Located]) -> dict:
+    """The route as a GeoJSON FeatureCollection: one LineString per pair of consecutive stops."""
+    times = stop_times(story)
+    start = times[0].instant
+    legs_by_pair = {(leg.from_, leg.to): (index, leg) for index, leg in enumerate(story.legs)}
+    features = []
+    total_km = 0.0
+    for index in range(len(story.stops) - 1):
+        here, there = story.stops[index], story.stops[index + 1]
+        leg_index, leg = legs_by_pair.get((here.id, there.id), (None, None))
+        waypoints = [located[("stops", index, "place")]]
+        if leg is not None:
+            waypoints += [located[("legs", leg_index, "via", j)] for j in range(len(leg.via))]
+        waypoints.append(located[("stops", index + 1, "place")])
+        points, cumulative = densify([(w.lat, w.lon) for w in waypoints])
+        km = cumulative[-1]
+        departure, arrival = times[index], times[index + 1]
+        begin = (departure.instant - start).total_seconds()
+        seconds = max(0.0, (arrival.instant - departure.instant).total_seconds())
+        timestamps = [round(begin + (seconds * c / km if km else 0.0), 1) for c in cumulative]
+        total_km += km
+        mode = leg.mode if leg is not None else None
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "LineString", "coordinates": [lonlat(lat, lon) for lat, lon in points]},
+            "properties": {
+                "leg": index,
+                "from": here.id,
+                "to": there.id,
+                "mode": mode,
+                "label": leg.label if leg is not None else None,
+                "traced_through": [via.query for via in leg.via] if leg is not None else [],
+                "geometry_note": _geometry_note(mode, leg is not None and bool(leg.via)),
+                "km": round(km, 1),
+                "km_before": round(total_km - km, 1),
+                "departure": departure.instant.isoformat(),
+                "arrival": arrival.instant.isoformat(),
+                "duration_s": round(seconds),
+                "estimated_time": departure.estimated or arrival.estimated,
+                "timestamps": timestamps,
+            },
+        })
+    return {
+        "type": "FeatureCollection",
+        "storymap": {
+            "format": ROUTE_FORMAT,
+            "story": story.id,
+            "start": start.isoformat(),
+            "end": times[-1].instant.isoformat(),
+            "total_km": round(total_km, 1),
+            "stops": [
+                {"id": stop.id, "position": lonlat(located[("stops", i, "place")].lat, located[("stops", i, "place")].lon),
+                 "time": times[i].instant.isoformat(), "estimated_time": times[i].estimated,
+                 "seconds": round((times[i].instant - start).total_seconds(), 1)}
+                for i, stop in enumerate(story.stops)
+            ],
+        },
+        "features": features,
+    }
+
+
+def _geometry_note(mode: str | None, has_via: bool) -> str:
+    if mode == "rail":
+        return "rail line traced through stations and towns along it" if has_via else "straight line between stations"
+    if mode is None:
+        return "no leg described in the story: straight line"
+    return f"{mode} route traced through its via-points" if has_via else f"{mode}: straight line"
+
+
+def route_path(story: Story, geodata_dir: Path = GEODATA_DIR) -> Path:
+    """geodata/<story-id>.route.geojson."""
+    return geodata_dir / f"{story.id}{ROUTE_SUFFIX}"
+
+
+def write_route(story: Story, located: dict[tuple, Located], geodata_dir: Path = GEODATA_DIR) -> tuple[Path, dict]:
+    """Build the route and write it atomically."""
+    route = build_route(story, located)
+    path = route_path(story, geodata_dir)
+    write_atomic(path, stable_json(route))
+    return path, route
+
+
+def route_problem(story: Story, located: dict[tuple, Located], geodata_dir: Path = GEODATA_DIR) -> str | None:
+    """Why the committed route file is missing or stale, or None when it is what the inputs give now."""
+    path = route_path(story, geodata_dir)
+    fix = f"run: python -m storymap route {story.path}"
+    if not path.exists():
+        return f"{display_path(path)} is missing; {fix}"
+    try:
+        current = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return f"{display_path(path)} is not valid JSON (truncated or edited?); {fix}"
+    if current != json.loads(stable_json(build_route(story, located))):
+        return f"{display_path(path)} is stale: the story or its geodata changed since it was built; {fix}"
+    return None
