@@ -31,3 +31,8 @@ def write_atomic(path: Path, text: str) -> None:
 def stable_json(data: Any) -> str:
     """JSON with sorted keys, two-space indent and a final newline, so diffs read line by line."""
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def compact_json(data: Any) -> str:
+    """JSON with sorted keys and no whitespace: for generated geometry no one reviews line by line."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
