@@ -9,7 +9,8 @@ from browser_support import Server, foreign_requests
 
 pytestmark = pytest.mark.browser
 
-FIXTURES = __import__("pathlib").Path(__file__).resolve().parents[1] / "fixtures" / "stories"
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures" / "stories"
 
 
 def test_built_in_story_renders_with_quotes_and_no_outside_requests(server, page):
@@ -36,3 +37,24 @@ def test_broken_story_shows_located_problems(tmp_path, page):
         assert page.locator("[data-testid='stException']").count() == 0
     finally:
         server.stop()
+
+
+def test_geodata_is_served_once_as_static_files(server):
+    import gzip
+    import urllib.request
+
+    url = server.url + "/app/static/kim-russia-2023.basemap.geojson"
+    with urllib.request.urlopen(url, timeout=10) as reply:
+        assert reply.headers["Content-Type"] == "application/geo+json"
+        assert reply.read() == (ROOT / "geodata" / "kim-russia-2023.basemap.geojson").read_bytes()
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request, timeout=10) as reply:
+        assert reply.headers["Content-Encoding"] == "gzip"
+        compressed = reply.read()
+    assert len(compressed) < 60_000 and gzip.decompress(compressed)[:1] == b"{"
+    for hostile in ("..%2Fapp.py", "%2e%2e/app.py", "../.streamlit/config.toml"):
+        try:
+            urllib.request.urlopen(server.url + "/app/static/" + hostile, timeout=10)
+            raise AssertionError(f"{hostile} was served")
+        except urllib.error.HTTPError as error:
+            assert error.code in (400, 404)
