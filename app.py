@@ -72,7 +72,7 @@ def render_problems(path: Path, error: StoryError) -> None:
     st.code("\n".join(str(p) for p in error.problems), language=None, wrap_lines=True)
 
 
-def render_overview(story: Story, located: dict[tuple, Located]) -> None:
+def render_overview(story: Story, located: dict[tuple, Located], basemap_attribution: str) -> None:
     """Title, dek, byline and the whole itinerary as text."""
     st.title(story.title, anchor=False)
     if story.dek:
@@ -83,7 +83,7 @@ def render_overview(story: Story, located: dict[tuple, Located]) -> None:
     st.caption(markdown_literal(f"{len(story.stops)} stops, {first.date} to {last.date}"))
     for index, stop in enumerate(story.stops, 1):
         render_stop(story, stop, index, located[("stops", index - 1, "place")])
-    st.caption(markdown_literal(" · ".join(data_credits(located))))
+    st.caption(markdown_literal(" · ".join([*data_credits(located), basemap_attribution])))
 
 
 def render_stop(story: Story, stop: Stop, index: int, where: Located) -> None:
@@ -115,4 +115,4 @@ if picked is not None:
     if isinstance(result, StoryError):
         render_problems(story_path, result)
     else:
-        render_overview(result.story, result.located)
+        render_overview(result.story, result.located, result.basemap_attribution)

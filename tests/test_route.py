@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 from geographiclib.geodesic import Geodesic
-from helpers import BUILT_IN_STORY, FIXTURE_STORIES
+from helpers import BUILT_IN_STORY, FIXTURE_GEODATA, FIXTURE_STORIES
 
 from storymap.cli import main
 from storymap.locate import locate_places
@@ -169,4 +170,7 @@ def test_cli_route_writes_the_file_and_validate_reports_a_missing_one(tmp_path, 
     assert "lisbon-tram-28.route.geojson is missing; run: python -m storymap route" in capsys.readouterr().out
     assert main(["route", str(fixture), "--geodata-dir", str(tmp_path)]) == 0
     assert "2 legs" in capsys.readouterr().err
+    assert main(["validate", str(fixture), "--geodata-dir", str(tmp_path)]) == 1
+    assert "lisbon-tram-28.basemap.geojson is missing; run: python scripts/build_basemap.py" in capsys.readouterr().out
+    shutil.copy(FIXTURE_GEODATA / "lisbon-tram-28.basemap.geojson", tmp_path)
     assert main(["validate", str(fixture), "--geodata-dir", str(tmp_path)]) == 0
