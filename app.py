@@ -1,23 +1,40 @@
-"""The storymap page: `streamlit run app.py`. Streamlit-only concerns live here; logic lives in storymap/."""
+"""The storymap page: `streamlit run app.py`. Streamlit-only concerns live here; logic lives in storymap/.
+
+Query parameters: ?story=<id>&stop=<id> (deep link; the player keeps it in step with the reader),
+?mode=present (full window, large type, keyboard and autoplay), ?autoplay=1, ?dwell=<seconds>.
+Streamlit's own ?embed=true hides its chrome for iframes.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import streamlit as st
+import streamlit.components.v1 as components
 
 from storymap.catalog import StoryBundle
 from storymap.catalog import load_catalog as load_bundles
+from storymap.deck import player_config
 from storymap.errors import StoryError
-from storymap.locate import GEODATA_DIR, Located, data_credits
-from storymap.model import Stop, Story
+from storymap.locate import GEODATA_DIR
+from storymap.model import Story
 from storymap.story import STORIES_DIR, story_paths
 from storymap.text import attribution, markdown_literal
 
 MAX_QUERY_VALUE_CHARS = 100
+PLAYER_DIR = Path(__file__).resolve().parent / "storymap" / "player"
+DWELL_RANGE_SECONDS = (1.0, 120.0)
+MODES = ("page", "present")
+# Presentation mode: no Streamlit chrome, the player fills the window. Our own constant CSS.
+PRESENT_CSS = """<style>
+header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"], footer {display: none !important;}
+.block-container, [data-testid="stMainBlockContainer"] {padding: 0 !important; max-width: 100% !important;}
+[data-testid="stAppViewContainer"] {overflow: hidden;}
+</style>"""
 
-
+player = components.declare_component("storymap_player", path=str(PLAYER_DIR))
 Catalog = list[tuple[Path, StoryBundle | StoryError]]
 
 
@@ -32,13 +49,13 @@ def _signature(stories_dir: Path, geodata_dir: Path) -> tuple[tuple[str, int, in
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def load_catalog(signature: tuple[tuple[str, int, int], ...], geodata_dir: str) -> Catalog:
-    """Every story in stories/ with its coordinates, loaded once per version of the files."""
+    """Every story in stories/ with its coordinates, route and basemap, loaded once per version of the files."""
     stories = [Path(name) for name, _, _ in signature if name.endswith(".yaml")]
     return load_bundles(stories, Path(geodata_dir))
 
 
 def query_value(name: str) -> str | None:
-    """One query parameter, or None when absent, repeated oddly or absurdly long."""
+    """One query parameter, or None when absent; absurdly long values become '' (never matched)."""
     values = st.query_params.get_all(name)
     if not values:
         return None
@@ -46,7 +63,7 @@ def query_value(name: str) -> str | None:
     return value if len(value) <= MAX_QUERY_VALUE_CHARS else ""
 
 
-def pick_story(catalog: Catalog) -> tuple[Path, StoryBundle | StoryError] | None:
+def pick_story(catalog: Catalog, show_picker: bool) -> tuple[Path, StoryBundle | StoryError] | None:
     """The story named by ?story=, or the picker's choice; unknown ids get a friendly note."""
     if not catalog:
         st.warning("No stories yet: add a YAML file to stories/ (see stories/README.md).")
@@ -57,12 +74,38 @@ def pick_story(catalog: Catalog) -> tuple[Path, StoryBundle | StoryError] | None
         st.info("That story link does not match any story here; showing the first story instead.")
         wanted = None
     index = ids.index(wanted) if wanted else 0
-    labels = {path.stem: (result.story.title if isinstance(result, StoryBundle) else f"{path.stem} (has problems)")
-              for path, result in catalog}
-    chosen = st.selectbox("Story", ids, index=index, format_func=labels.get,
-                          label_visibility="collapsed" if len(ids) == 1 else "visible")
-    st.query_params["story"] = chosen
+    if show_picker and len(ids) > 1:
+        labels = {path.stem: (result.story.title if isinstance(result, StoryBundle) else f"{path.stem} (has problems)")
+                  for path, result in catalog}
+        chosen = st.selectbox("Story", ids, index=index, format_func=labels.get)
+    else:
+        chosen = ids[index]
+    if st.query_params.get("story") != chosen:
+        st.query_params["story"] = chosen
     return catalog[ids.index(chosen)]
+
+
+def start_state(story: Story) -> dict:
+    """Where and how the player starts, from ?stop=, ?mode=, ?autoplay=, ?dwell= (bad values: a note, defaults)."""
+    stop = query_value("stop")
+    if stop is not None and stop not in {s.id for s in story.stops}:
+        st.info("That stop link does not match any stop of this story; showing the whole trip instead.")
+        stop = None
+    mode = query_value("mode") or "page"
+    if mode not in MODES:
+        mode = "page"
+    dwell = None
+    raw_dwell = query_value("dwell")
+    if raw_dwell:
+        try:
+            dwell = float(raw_dwell)
+            if not DWELL_RANGE_SECONDS[0] <= dwell <= DWELL_RANGE_SECONDS[1]:
+                raise ValueError
+        except ValueError:
+            st.info(f"Autoplay time must be between {DWELL_RANGE_SECONDS[0]:g} and {DWELL_RANGE_SECONDS[1]:g} seconds; "
+                    "using the story's own.")
+            dwell = None
+    return {"stop": stop, "mode": mode, "autoplay": query_value("autoplay") in ("1", "true"), "dwell_override": dwell}
 
 
 def render_problems(path: Path, error: StoryError) -> None:
@@ -72,47 +115,44 @@ def render_problems(path: Path, error: StoryError) -> None:
     st.code("\n".join(str(p) for p in error.problems), language=None, wrap_lines=True)
 
 
-def render_overview(story: Story, located: dict[tuple, Located], basemap_attribution: str) -> None:
-    """Title, dek, byline and the whole itinerary as text."""
-    st.title(story.title, anchor=False)
-    if story.dek:
-        st.markdown(markdown_literal(story.dek))
-    if story.byline:
-        st.caption(markdown_literal(story.byline))
-    first, last = story.stops[0], story.stops[-1]
-    st.caption(markdown_literal(f"{len(story.stops)} stops, {first.date} to {last.date}"))
-    for index, stop in enumerate(story.stops, 1):
-        render_stop(story, stop, index, located[("stops", index - 1, "place")])
-    st.caption(markdown_literal(" · ".join([*data_credits(located), basemap_attribution])))
+def render_player(bundle: StoryBundle, start: dict) -> None:
+    """The map, chapter text and navigation: one player, fed the story once; steps need no rerun."""
+    story_id = bundle.story.id
+    data = {"route": f"app/static/{story_id}.route.geojson", "basemap": f"app/static/{story_id}.basemap.geojson"}
+    config = player_config(bundle, data=data, start=start)
+    player(config=json.dumps(config, ensure_ascii=False), key=f"player-{story_id}-{start['mode']}", default=None)
 
 
-def render_stop(story: Story, stop: Stop, index: int, where: Located) -> None:
-    """One stop: name, local names, date, summary, quotes with attribution, 'sources differ' notes."""
-    with st.container(border=True):
-        st.subheader(f"{index}. {stop.name}", anchor=False)
-        local = " · ".join(stop.local_names.values())
-        when = f"{stop.date} {stop.time or ''} ({story.stop_zone(stop)})".replace("  ", " ")
-        st.caption(markdown_literal(f"{local} — {when}" if local else when))
-        st.caption(markdown_literal(f"{where.lat:.4f}° N, {where.lon:.4f}° E — located by {where.provider}: "
-                                    f"{where.display_name}"))
-        st.markdown(markdown_literal(stop.summary))
-        for quote in stop.quotes:
-            said = f"{quote.speaker}, quoted by " if quote.speaker else ""
-            st.markdown("> " + markdown_literal(quote.text) + "\n>\n> — "
-                        + markdown_literal(said + attribution(story.source(quote.source))))
-        if stop.no_quote:
-            st.caption(markdown_literal(f"No quote: {stop.no_quote}"))
-        for note in stop.sources_differ:
-            st.info(markdown_literal(f"Sources differ: {note.note}"))
+def render_text_version(bundle: StoryBundle, current: str | None) -> None:
+    """The itinerary as plain text: for readers without JavaScript or a map, and for search engines."""
+    story = bundle.story
+    with st.expander("Text version of the story (stops, dates, distances, quotes)"):
+        st.markdown("**" + markdown_literal(story.title) + "**")
+        km = [0.0] + [leg["properties"]["km_before"] + leg["properties"]["km"] for leg in bundle.route["features"]]
+        for index, stop in enumerate(story.stops):
+            marker = " " + markdown_literal("(linked stop)") if stop.id == current else ""
+            st.markdown(f"{index + 1}\\. **{markdown_literal(stop.name)}**{marker} — "
+                        f"{markdown_literal(stop.date)} — {markdown_literal(f'{km[index]:,.0f} km')}")
+            st.markdown(markdown_literal(stop.summary))
+            for quote in stop.quotes:
+                said = f"{quote.speaker}, quoted by " if quote.speaker else ""
+                st.markdown("> " + markdown_literal(quote.text) + "\n>\n> — "
+                            + markdown_literal(said + attribution(story.source(quote.source))))
 
 
-st.set_page_config(page_title="storymap", layout="wide")
+st.set_page_config(page_title="storymap", layout="wide", initial_sidebar_state="collapsed")
 stories_dir = Path(os.environ.get("STORYMAP_STORIES_DIR") or STORIES_DIR)
 geodata_dir = Path(os.environ.get("STORYMAP_GEODATA_DIR") or GEODATA_DIR)
-picked = pick_story(load_catalog(_signature(stories_dir, geodata_dir), str(geodata_dir)))
+presenting = query_value("mode") == "present"
+if presenting:
+    st.markdown(PRESENT_CSS, unsafe_allow_html=True)
+picked = pick_story(load_catalog(_signature(stories_dir, geodata_dir), str(geodata_dir)), show_picker=not presenting)
 if picked is not None:
     story_path, result = picked
     if isinstance(result, StoryError):
         render_problems(story_path, result)
     else:
-        render_overview(result.story, result.located, result.basemap_attribution)
+        start = start_state(result.story)
+        render_player(result, start)
+        if not presenting:
+            render_text_version(result, start["stop"])

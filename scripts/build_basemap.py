@@ -41,6 +41,8 @@ from storymap.locate import GEODATA_DIR, locate_places  # noqa: E402
 from storymap.story import STORIES_DIR, display_path, load_story, story_paths  # noqa: E402
 
 MARGIN_DEGREES = 2.0
+# Wide map panels show far more longitude than latitude: without this the land would end in a straight edge.
+LON_MARGIN_DEGREES = 9.0
 DETAIL_MINZOOM = 8
 DETAIL_WINDOW_KM = 30.0
 OVERVIEW_TOLERANCE_DEGREES = 0.015
@@ -105,8 +107,8 @@ def rounded(geometry, decimals: int) -> dict:
 def story_box(points: list[tuple[float, float]]) -> tuple[float, float, float, float]:
     """(south, west, north, east) around (lat, lon) points, plus the margin."""
     lats, lons = [p[0] for p in points], [p[1] for p in points]
-    return (round(min(lats) - MARGIN_DEGREES, 2), round(min(lons) - MARGIN_DEGREES, 2),
-            round(max(lats) + MARGIN_DEGREES, 2), round(max(lons) + MARGIN_DEGREES, 2))
+    return (round(min(lats) - MARGIN_DEGREES, 2), round(min(lons) - LON_MARGIN_DEGREES, 2),
+            round(max(lats) + MARGIN_DEGREES, 2), round(max(lons) + LON_MARGIN_DEGREES, 2))
 
 
 def detail_windows(stops: list[tuple[float, float]]):

@@ -1,7 +1,9 @@
-"""The page under Streamlit's AppTest: the built-in story, broken stories, hostile query parameters."""
+"""The page under Streamlit's AppTest: what the player is given, deep links, hostile query parameters,
+broken stories and geodata, the text version. (What the player then does is tested in tests/browser/.)"""
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -24,10 +26,15 @@ def open_page(monkeypatch, stories_dir=None, geodata_dir=None, **query) -> AppTe
     return page.run()
 
 
-def page_text(page: AppTest) -> str:
-    parts = [e.value for e in page.markdown] + [e.value for e in page.caption] + [e.value for e in page.title]
-    parts += [e.value for e in page.subheader] + [e.value for e in page.info] + [e.value for e in page.error]
-    return "\n".join(str(p) for p in parts)
+def player_config(page: AppTest) -> dict:
+    """The config the page handed to the player component."""
+    (component,) = page.get("component_instance")
+    assert component.proto.component_name.endswith("storymap_player")
+    return json.loads(json.loads(component.proto.json_args)["config"])
+
+
+def text_version(page: AppTest) -> str:
+    return "\n".join(m.value for m in page.expander[0].markdown) if page.expander else ""
 
 
 @pytest.fixture
@@ -39,37 +46,53 @@ def two_stories(tmp_path):
     return tmp_path
 
 
-def test_built_in_story_loads(monkeypatch):
+def test_built_in_story_gives_the_player_everything_it_draws(monkeypatch):
     page = open_page(monkeypatch)
-    assert not page.exception
-    assert not page.error
-    assert page.title[0].value == "Kim Jong Un's armoured train through Russia's Far East"
-    text = page_text(page)
-    assert "Khasan border station" in text and "Farewell at Artyom" in text
-    # Quotes are shown with their attribution (escaped for Markdown, so compare loosely).
-    assert "brass band received him" in text
-    assert "BBN \\(rewrite of an AP report\\), Ethan Kim" in text
-    assert page.query_params["story"] == "kim-russia-2023"
-
-
-def test_broken_story_shows_its_problems_and_valid_stories_still_serve(monkeypatch, two_stories):
-    page = open_page(monkeypatch, two_stories, FIXTURE_GEODATA, story="broken")
-    assert not page.exception
-    assert "5 problem(s) in broken.yaml" in page.error[0].value
-    assert page.code[0].value.splitlines()[-1].endswith("broken.yaml:3:1: titel: unknown field 'titel'; did you mean 'title'? "
-                                       "allowed here: byline, camera, credits, dek, disagreements, dwell_seconds, "
-                                       "id, language, legs, region, sources, stops, time_zone, title")
-    assert list(page.selectbox[0].options) == ["broken (has problems)", "Tram 28 across Lisbon"]
-    page.selectbox[0].select("lisbon-tram-28").run()
     assert not page.exception and not page.error
-    assert page.title[0].value == "Tram 28 across Lisbon"
-    assert page.query_params["story"] == "lisbon-tram-28"
+    config = player_config(page)
+    assert config["story"]["title"] == "Kim Jong Un's armoured train through Russia's Far East"
+    assert [s["id"] for s in config["stops"]][:2] == ["khasan", "vostochny"]
+    assert config["data"] == {"route": "app/static/kim-russia-2023.route.geojson",
+                              "basemap": "app/static/kim-russia-2023.basemap.geojson"}
+    assert config["start"] == {"stop": None, "mode": "page", "autoplay": False, "dwell_override": None}
+    khasan = config["stops"][0]
+    assert khasan["position"] == [130.64492, 42.43006]  # [lon, lat], from the route file
+    assert khasan["when_label"] == "Tuesday 12 September 2023 (time of day not reported)"
+    assert khasan["quotes"][0]["attribution"] == "BBN (rewrite of an AP report), Ethan Kim, 2023-09-12"
+    assert khasan["quotes"][0]["paragraph"].startswith("Kim Jong Un’s personal train made its first stop at Khasan")
+    assert config["stops"][-1]["km_so_far"] == config["story"]["total_km"]
+    assert page.query_params["story"] == "kim-russia-2023"
+    # The page re-sends only the story text per rerun; route and basemap are fetched once, as files.
+    assert len(page.get("component_instance")[0].proto.json_args) < 50_000
 
 
-def test_story_link_opens_that_story(monkeypatch, two_stories):
-    page = open_page(monkeypatch, two_stories, FIXTURE_GEODATA, story="lisbon-tram-28")
-    assert page.title[0].value == "Tram 28 across Lisbon"
+def test_the_text_version_has_every_stop_date_distance_and_quote(monkeypatch):
+    page = open_page(monkeypatch)
+    text = text_version(page)
+    for name in ("Khasan border station", "Vostochny Cosmodrome", "Farewell at Artyom"):
+        assert name in text
+    assert "3,524 km" in text and "brass band received him" in text
+    assert "BBN \\(rewrite of an AP report\\), Ethan Kim" in text
+
+
+def test_deep_link_to_a_stop(monkeypatch):
+    page = open_page(monkeypatch, story="kim-russia-2023", stop="vostochny")
+    assert player_config(page)["start"]["stop"] == "vostochny"
+    assert "**Vostochny Cosmodrome** \\(linked stop\\)" in text_version(page)
     assert not page.info
+
+
+@pytest.mark.parametrize("value", ["../../etc/passwd", "x" * 10_000, "<script>alert(1)</script>", "KHASAN", "%00"])
+def test_hostile_stop_parameter_gets_a_note_and_the_overview(monkeypatch, value):
+    page = open_page(monkeypatch, stop=value)
+    assert not page.exception
+    assert "does not match any stop" in page.info[0].value
+    assert player_config(page)["start"]["stop"] is None
+
+
+def test_repeated_keys_use_the_last_value(monkeypatch):
+    page = open_page(monkeypatch, stop=["khasan", "komsomolsk"])
+    assert player_config(page)["start"]["stop"] == "komsomolsk"
 
 
 @pytest.mark.parametrize("value", ["../../etc/passwd", "x" * 10_000, "<script>alert(1)</script>", "", "%00"])
@@ -77,7 +100,53 @@ def test_hostile_story_parameter_gets_a_note_and_the_first_story(monkeypatch, va
     page = open_page(monkeypatch, story=value)
     assert not page.exception
     assert "does not match any story" in page.info[0].value
-    assert page.title[0].value.startswith("Kim Jong Un")
+    assert player_config(page)["story"]["id"] == "kim-russia-2023"
+
+
+def test_presentation_mode(monkeypatch):
+    page = open_page(monkeypatch, mode="present", autoplay="1", dwell="5", stop="khasan")
+    config = player_config(page)
+    assert config["start"] == {"stop": "khasan", "mode": "present", "autoplay": True, "dwell_override": 5.0}
+    assert not page.expander and not page.selectbox
+    assert any("stToolbar" in m.value for m in page.markdown)  # Streamlit's chrome hidden
+
+
+@pytest.mark.parametrize(("dwell", "expected"), [("abc", None), ("0", None), ("9999", None), ("2.5", 2.5)])
+def test_dwell_parameter(monkeypatch, dwell, expected):
+    page = open_page(monkeypatch, dwell=dwell)
+    assert player_config(page)["start"]["dwell_override"] == expected
+    assert bool(page.info) == (expected is None)
+
+
+def test_unknown_mode_is_the_normal_page_and_embed_is_streamlits_own(monkeypatch):
+    assert player_config(open_page(monkeypatch, mode="<b>"))["start"]["mode"] == "page"
+    # Streamlit keeps ?embed=true for itself (it hides its chrome); the page underneath is the same.
+    page = open_page(monkeypatch, embed="true")
+    assert not page.exception and player_config(page)["start"]["mode"] == "page"
+
+
+def test_broken_story_shows_its_problems_and_valid_stories_still_serve(monkeypatch, two_stories):
+    page = open_page(monkeypatch, two_stories, FIXTURE_GEODATA, story="broken")
+    assert not page.exception
+    assert "5 problem(s) in broken.yaml" in page.error[0].value
+    assert page.code[0].value.splitlines()[-1].endswith("broken.yaml:3:1: titel: unknown field 'titel'; did you mean "
+                                                        "'title'? allowed here: byline, camera, credits, dek, "
+                                                        "disagreements, dwell_seconds, id, language, legs, region, "
+                                                        "sources, stops, time_zone, title")
+    assert not page.get("component_instance")
+    assert list(page.selectbox[0].options) == ["broken (has problems)", "Tram 28 across Lisbon"]
+    page.selectbox[0].select("lisbon-tram-28").run()
+    assert not page.exception and not page.error
+    assert player_config(page)["story"]["title"] == "Tram 28 across Lisbon"
+    assert page.query_params["story"] == "lisbon-tram-28"
+
+
+def test_a_second_story_elsewhere_in_the_world(monkeypatch, two_stories):
+    page = open_page(monkeypatch, two_stories, FIXTURE_GEODATA, story="lisbon-tram-28", stop="prazeres")
+    config = player_config(page)
+    assert config["stops"][-1]["no_quote"] and config["start"]["stop"] == "prazeres"
+    assert config["stops"][0]["when_label"] == "Wednesday 1 May 2024, 09:00 local time (Europe/Lisbon)"
+    assert not page.info
 
 
 def test_no_stories_at_all(monkeypatch, tmp_path):
@@ -86,17 +155,17 @@ def test_no_stories_at_all(monkeypatch, tmp_path):
     assert "No stories yet" in page.warning[0].value
 
 
-def test_story_text_is_shown_literally(monkeypatch, tmp_path):
+def test_story_text_reaches_the_player_as_text_and_the_text_version_escaped(monkeypatch, tmp_path):
     shutil.copytree(FIXTURE_STORIES / "lisbon-tram-28", tmp_path / "lisbon-tram-28")
+    hostile = "<script>alert(1)</script> [x](javascript:alert(1)) $x^2$ **bold**"
     text = (FIXTURE_STORIES / "lisbon-tram-28.yaml").read_text(encoding="utf-8")
-    text = text.replace("summary: The tram sets off.",
-                        "summary: '<script>alert(1)</script> [x](javascript:alert(1)) $x^2$ **bold**'")
-    (tmp_path / "lisbon-tram-28.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "lisbon-tram-28.yaml").write_text(text.replace("summary: The tram sets off.", f"summary: '{hostile}'"),
+                                                  encoding="utf-8")
     page = open_page(monkeypatch, tmp_path, FIXTURE_GEODATA)
     assert not page.exception
-    shown = [m.value for m in page.markdown if "script" in m.value]
-    assert shown == ["\\<script\\>alert\\(1\\)\\</script\\> \\[x\\]\\(javascript\\:alert\\(1\\)\\) "
-                     "\\$x\\^2\\$ \\*\\*bold\\*\\*"]
+    assert player_config(page)["stops"][0]["summary"] == hostile  # the player sets it with textContent
+    assert ("\\<script\\>alert\\(1\\)\\</script\\> \\[x\\]\\(javascript\\:alert\\(1\\)\\) \\$x\\^2\\$ \\*\\*bold\\*\\*"
+            in text_version(page))
 
 
 @pytest.fixture
@@ -130,15 +199,7 @@ def test_truncated_geodata_is_reported_and_left_as_it_is(monkeypatch, built_in_c
     assert cache.read_text(encoding="utf-8") == truncated
 
 
-def test_each_stop_shows_where_it_is_and_who_located_it(monkeypatch):
-    page = open_page(monkeypatch)
-    captions = [c.value for c in page.caption]
-    assert any(c.startswith("42\\.4301° N, 130\\.6449° E — located by offline\\: Khasan railway station")
-               for c in captions), captions[:6]
-
-
 def test_data_sources_are_credited(monkeypatch):
-    page = open_page(monkeypatch)
-    credits = page.caption[-1].value
-    assert credits.startswith("Places\\: GeoNames \\(CC BY 4\\.0\\)")
-    assert "GSHHG 2\\.3\\.6" in credits and "LGPL\\-3\\.0\\-or\\-later" in credits
+    credits = player_config(open_page(monkeypatch))["map_credits"]
+    assert credits[0].startswith("Places: GeoNames (CC BY 4.0)")
+    assert any("GSHHG 2.3.6" in line and "LGPL-3.0-or-later" in line for line in credits)

@@ -1,0 +1,108 @@
+"""What the browser player gets: the story as plain data, ready to draw (deck step of the pipeline).
+
+Pipeline: story → locate → route → **deck** → page. The page and the static export both hand this
+config to the same player (storymap/player/). Coordinates go out as [lon, lat] (taken from the route
+file, which made them with `route.lonlat`); dates and times are formatted here, in each stop's own
+time zone, so the browser never has to know about time zones. The route and basemap are referenced
+by URL on the page (fetched once) and inlined in the export.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from typing import Any
+
+from storymap.catalog import StoryBundle
+from storymap.locate import data_credits
+from storymap.quotes import find_quote
+from storymap.text import attribution
+
+PLAYER_CONFIG_VERSION = 1
+
+
+def _when_label(day: dt.date, time: str | None, zone: str) -> str:
+    label = day.strftime("%A %-d %B %Y")
+    return f"{label}, {time} local time ({zone})" if time else f"{label} (time of day not reported)"
+
+
+def player_config(bundle: StoryBundle, *, data: dict[str, Any], start: dict[str, Any]) -> dict:
+    """The player's whole input: story text, stop positions and times, credits, data sources, start state."""
+    story, route = bundle.story, bundle.route
+    meta = route["storymap"]
+    started = dt.datetime.fromisoformat(meta["start"])
+    km_so_far = [0.0]
+    for leg in route["features"]:
+        km_so_far.append(leg["properties"]["km_before"] + leg["properties"]["km"])
+    stops = []
+    for index, (stop, placed) in enumerate(zip(story.stops, meta["stops"])):
+        day = dt.date.fromisoformat(stop.date)
+        quotes = []
+        for quote in stop.quotes:
+            source = story.source(quote.source)
+            match = find_quote(quote.text, story.source_text(quote.source))
+            quotes.append({
+                "text": " ".join(quote.text.split()),
+                "source": source.id,
+                "attribution": attribution(source),
+                "source_url": source.url,
+                "speaker": quote.speaker,
+                "context": quote.context,
+                "paragraph": " ".join(match.paragraph.split()) if match else None,
+            })
+        stops.append({
+            "index": index,
+            "id": stop.id,
+            "name": stop.name,
+            "short_name": stop.name,
+            "local_names": list(stop.local_names.values()),
+            "date_label": day.strftime("%-d %b %Y"),
+            "when_label": _when_label(day, stop.time, story.stop_zone(stop)),
+            "position": placed["position"],
+            "camera": stop.camera.model_dump() if stop.camera else None,
+            "summary": " ".join(stop.summary.split()),
+            "quotes": quotes,
+            "no_quote": stop.no_quote,
+            "sources_differ": [{"note": " ".join(n.note.split()), "sources": n.sources} for n in stop.sources_differ],
+            "km_so_far": round(km_so_far[index], 1),
+            "seconds": placed["seconds"],
+            "estimated_time": placed["estimated_time"],
+            "dwell_seconds": stop.dwell_seconds,
+        })
+    first, last = dt.date.fromisoformat(story.stops[0].date), dt.date.fromisoformat(story.stops[-1].date)
+    zone = zoneinfo.ZoneInfo(story.time_zone)
+    days = []
+    for offset in range((last - first).days + 1):
+        day = first + dt.timedelta(days=offset)
+        midnight = dt.datetime.combine(day, dt.time(), zone)
+        days.append({"label": day.strftime("%-d %b"), "seconds": round((midnight - started).total_seconds(), 1)})
+    legend_notes = []
+    if any(leg["properties"]["mode"] == "rail" and leg["properties"]["traced_through"] for leg in route["features"]):
+        legend_notes.append("Rail legs are traced through stations and towns along the line, so they follow the "
+                            "track only approximately.")
+    if any(stop["estimated_time"] for stop in stops):
+        legend_notes.append("Where the sources give only the day, the time of day is estimated.")
+    credits = [*data_credits(bundle.located), bundle.basemap_attribution]
+    return {
+        "version": PLAYER_CONFIG_VERSION,
+        "story": {
+            "id": story.id,
+            "title": story.title,
+            "dek": " ".join(story.dek.split()) if story.dek else None,
+            "byline": story.byline,
+            "language": story.language,
+            "total_km": meta["total_km"],
+            "date_range_label": f"{first.strftime('%-d %B')} – {last.strftime('%-d %B %Y')}"
+                                if first != last else first.strftime("%-d %B %Y"),
+            "dwell_seconds": story.dwell_seconds,
+            "end_seconds": stops[-1]["seconds"] if stops else 0,
+        },
+        "stops": stops,
+        "days": days,
+        "disagreements": [{"note": " ".join(n.note.split()), "sources": n.sources} for n in story.disagreements],
+        "credits": [c for c in [" ".join(story.credits.split()) if story.credits else None, *credits] if c],
+        "map_credits": credits,
+        "legend_notes": legend_notes,
+        "data": data,
+        "start": start,
+    }

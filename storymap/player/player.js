@@ -1,0 +1,632 @@
+/* storymap player: the map, the chapter text, navigation and the animation, all in the browser.
+ *
+ * One file serves two hosts:
+ * - inside Streamlit (a components.v1 iframe): the page sends the story as render args; the player
+ *   keeps the top page's URL (?story=&stop=) in step with the reader, with no server rerun per step;
+ * - standalone (the static export): the story is inline as window.STORYMAP_CONFIG, the stop is kept
+ *   in location.hash (#stop=<id>), and a host page can drive it with postMessage.
+ * Story text is only ever set with textContent: a quote containing <script> stays text.
+ */
+(function () {
+  'use strict';
+
+  const D = window.deckgl;
+  const OVERVIEW = -1;
+  const LEG_MS = 4000;            // one leg draws itself in this long
+  const JUMP_MS = 900;            // camera move for a jump or a step back (no trail replay)
+  const DETAIL_MINZOOM = 8;       // the basemap's detail layers start here
+  const STOP_ZOOM = 11;
+  const FRAME_HEIGHT = 720;
+  // Route, markers and labels are drawn over the ground, never clipped by it when the map is pitched.
+  const ON_TOP = {depthWriteEnabled: false, depthCompare: 'always'};
+
+  const state = {
+    config: null, route: null, basemap: null, index: OVERVIEW, playing: false, playTimer: null,
+    time: 0, animation: null, viewState: null, zoom: 4, deck: null, host: 'standalone', mode: 'page',
+    reducedMotion: window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches,
+    frames: 0, els: {}, colors: {},
+  };
+  window.storymapState = state;   // read by the browser tests and the benchmarks
+
+  // ---- small helpers ------------------------------------------------------------------------
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (key === 'class') node.className = value;
+      else if (key === 'text') node.textContent = value;
+      else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+      else node.setAttribute(key, value === true ? '' : String(value));
+    }
+    for (const child of children) if (child) node.appendChild(child);
+    return node;
+  }
+  function svg(tag, attrs) {
+    const node = document.createElementNS('http://www.w3.org/2000/svg', tag);
+    for (const [key, value] of Object.entries(attrs || {})) node.setAttribute(key, String(value));
+    return node;
+  }
+  function color(name, alpha) {
+    const hex = getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888888';
+    const value = parseInt(hex.replace('#', '').padEnd(6, '0').slice(0, 6), 16);
+    return [(value >> 16) & 255, (value >> 8) & 255, value & 255, alpha === undefined ? 255 : alpha];
+  }
+  function safeHttpUrl(url) {
+    try {
+      const parsed = new URL(url);
+      return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : null;
+    } catch (error) { return null; }
+  }
+  function fmtKm(km) { return Math.round(km).toLocaleString('en-US') + ' km'; }
+
+  // ---- hosts ----------------------------------------------------------------------------------
+  function postToStreamlit(type, extra) {
+    window.parent.postMessage(Object.assign({isStreamlitMessage: true, type: type}, extra || {}), '*');
+  }
+  function setFrameHeight() {
+    if (state.host !== 'streamlit') return;
+    let height = FRAME_HEIGHT;
+    if (state.mode === 'present') {
+      try { height = window.parent.innerHeight; } catch (error) { height = window.innerHeight || FRAME_HEIGHT; }
+    } else if (window.innerWidth <= 700) {
+      height = Math.ceil(document.getElementById('storymap').scrollHeight);
+    }
+    postToStreamlit('streamlit:setFrameHeight', {height: height});
+  }
+  function currentStopId() { return state.index === OVERVIEW ? null : state.config.stops[state.index].id; }
+  function syncUrl() {
+    const stopId = currentStopId();
+    if (state.host === 'streamlit') {
+      try {  // same origin as the app: keep the reader's URL shareable without a server rerun
+        const top = window.parent;
+        const url = new URL(top.location.href);
+        if (stopId) url.searchParams.set('stop', stopId); else url.searchParams.delete('stop');
+        top.history.replaceState(top.history.state, '', url.toString());
+      } catch (error) { /* a cross-origin embed: the URL cannot follow, the story still works */ }
+    } else {
+      const hash = stopId ? '#stop=' + encodeURIComponent(stopId) : ' ';
+      history.replaceState(null, '', hash === ' ' ? location.pathname + location.search : hash);
+      if (window.parent !== window) {
+        window.parent.postMessage({type: 'storymap:stopchange', story: state.config.story.id, stop: stopId,
+                                   index: state.index}, '*');
+      }
+    }
+  }
+
+  // ---- data -------------------------------------------------------------------------------------
+  async function loadJson(source) {
+    if (typeof source !== 'string') return source;                 // inline (the static export)
+    const base = location.pathname.split('/component/')[0];          // the Streamlit app's base path
+    const response = await fetch(base + '/' + source.replace(/^\/+/, ''), {credentials: 'same-origin'});
+    if (!response.ok) throw new Error('could not load ' + source + ' (' + response.status + ')');
+    return response.json();
+  }
+
+  async function start(config) {
+    state.config = config;
+    state.mode = config.start.mode || 'page';
+    const root = document.getElementById('storymap');
+    root.dataset.mode = state.mode;
+    try {
+      [state.route, state.basemap] = await Promise.all([loadJson(config.data.route), loadJson(config.data.basemap)]);
+    } catch (error) {
+      root.replaceChildren(el('p', {class: 'failure', role: 'alert', text: 'The map data could not be loaded: ' + error.message}));
+      return;
+    }
+    state.basemap.overview = state.basemap.features.filter((f) => f.properties.minzoom < DETAIL_MINZOOM);
+    state.basemap.detail = state.basemap.features.filter((f) => f.properties.maxzoom > DETAIL_MINZOOM &&
+                                                             f.properties.minzoom >= DETAIL_MINZOOM);
+    try {
+      buildDom(root);
+      buildDeck();
+      const initial = config.start.stop ? config.stops.findIndex((s) => s.id === config.start.stop) : OVERVIEW;
+      goTo(initial, {instant: true});
+      root.dataset.state = 'ready';
+      setFrameHeight();
+      if (config.start.autoplay) setPlaying(true);
+    } catch (error) {
+      root.dataset.state = 'failed';
+      root.prepend(el('p', {class: 'failure', role: 'alert', text: 'The map could not be drawn: ' + error.message}));
+      throw error;
+    }
+  }
+
+  // ---- DOM ----------------------------------------------------------------------------------------
+  function buildDom(root) {
+    const c = state.config;
+    const els = state.els;
+    root.replaceChildren();
+    els.map = el('div', {class: 'map', role: 'img', tabindex: '0', 'aria-label': 'Map'});
+    els.legend = buildLegend();
+    els.map.appendChild(els.legend);
+    els.overlay = el('div', {class: 'overlay', 'aria-live': 'polite'});
+    els.map.appendChild(els.overlay);
+    root.appendChild(els.map);
+
+    const panel = el('section', {class: 'panel', 'aria-label': 'Story'});
+    panel.appendChild(el('h1', {text: c.story.title}));
+    if (c.story.dek) panel.appendChild(el('p', {class: 'dek', text: c.story.dek}));
+    if (c.story.byline) panel.appendChild(el('p', {class: 'byline', text: c.story.byline}));
+
+    els.prev = el('button', {type: 'button', text: '◀ Previous', 'aria-keyshortcuts': 'ArrowLeft PageUp', onclick: () => step(-1)});
+    els.play = el('button', {type: 'button', text: '▶ Play', 'aria-keyshortcuts': 'Space', 'aria-pressed': 'false',
+                             onclick: () => setPlaying(!state.playing)});
+    els.next = el('button', {type: 'button', class: 'primary', text: 'Next ▶', 'aria-keyshortcuts': 'ArrowRight PageDown',
+                             onclick: () => step(1)});
+    els.counter = el('span', {class: 'counter', 'aria-live': 'off'});
+    panel.appendChild(el('nav', {class: 'controls', 'aria-label': 'Story navigation'}, els.prev, els.play, els.next, els.counter));
+
+    els.timeline = buildTimeline();
+    panel.appendChild(els.timeline);
+    els.chapter = el('article', {class: 'chapter', 'aria-live': 'polite'});
+    panel.appendChild(els.chapter);
+
+    const list = el('ol');
+    els.itineraryButtons = c.stops.map((stop, index) => {
+      const button = el('button', {type: 'button', onclick: () => goTo(index)},
+                        el('span', {text: (index + 1) + '. ' + stop.name + ' — ' + stop.date_label}),
+                        el('span', {class: 'km', text: fmtKm(stop.km_so_far)}));
+      list.appendChild(el('li', {}, button));
+      return button;
+    });
+    const itinerary = el('details', {class: 'itinerary', open: state.mode !== 'embed'},
+                         el('summary', {text: 'Itinerary: ' + c.stops.length + ' stops, ' + fmtKm(c.story.total_km)}), list);
+    panel.appendChild(itinerary);
+    for (const note of c.disagreements) panel.appendChild(el('p', {class: 'note', text: 'Sources differ: ' + note.note}));
+    panel.appendChild(el('p', {class: 'muted', text: c.credits.join(' · ')}));
+    root.appendChild(panel);
+    els.live = el('p', {class: 'sr-only', 'aria-live': 'assertive'});
+    root.appendChild(els.live);
+  }
+
+  function buildLegend() {
+    const c = state.config;
+    const items = [
+      ['swatch', 'var(--route-done)', 'Route travelled'],
+      ['swatch', 'var(--route-ahead)', 'Route ahead'],
+      ['dot', null, 'Stop (filled when reached)'],
+    ];
+    const list = el('ul');
+    for (const [kind, colour, label] of items) {
+      const mark = el('span', {class: kind});
+      if (colour) mark.style.background = colour;
+      list.appendChild(el('li', {}, mark, el('span', {text: label})));
+    }
+    const details = el('details', {class: 'legend-more'}, el('summary', {text: 'About this map'}),
+                       el('p', {class: 'credits', text: c.legend_notes.join(' ')}),
+                       el('p', {class: 'credits', text: c.map_credits.join(' · ')}));
+    return el('div', {class: 'legend'}, list, details);
+  }
+
+  function buildTimeline() {
+    // Percent positions (not a stretched viewBox) keep circles round and labels legible at any width.
+    const c = state.config;
+    const node = svg('svg', {class: 'timeline', role: 'group', 'aria-label': 'Timeline of the trip by day; choose a stop'});
+    const span = Math.max(1, c.story.end_seconds);
+    const x = (seconds) => (3 + 94 * (seconds / span)).toFixed(3) + '%';
+    node.appendChild(svg('line', {class: 'axis', x1: '3%', x2: '97%', y1: 30, y2: 30}));
+    for (const day of c.days) {
+      if (day.seconds < 0 || day.seconds > span) continue;
+      node.appendChild(svg('line', {class: 'day', x1: x(day.seconds), x2: x(day.seconds), y1: 20, y2: 40}));
+      const label = svg('text', {class: 'day-label', x: x(day.seconds), y: 58, dx: 3});
+      label.textContent = day.label;
+      node.appendChild(label);
+    }
+    state.els.now = svg('line', {class: 'now', x1: '3%', x2: '3%', y1: 12, y2: 48});
+    node.appendChild(state.els.now);
+    state.els.timelineX = x;
+    state.els.dots = c.stops.map((stop, index) => {
+      const dot = svg('circle', {class: 'stop-dot', cx: x(stop.seconds), cy: 30, r: 8, tabindex: 0, role: 'button',
+                                 'aria-label': (index + 1) + '. ' + stop.name + ', ' + stop.date_label});
+      const title = svg('title', {});
+      title.textContent = stop.name + ' — ' + stop.date_label;
+      dot.appendChild(title);
+      dot.addEventListener('click', () => goTo(index));
+      dot.addEventListener('keydown', (event) => {
+        if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); event.stopPropagation(); goTo(index); }
+      });
+      node.appendChild(dot);
+      return dot;
+    });
+    return node;
+  }
+
+  function renderChapter() {
+    const c = state.config;
+    const els = state.els;
+    const chapter = els.chapter;
+    chapter.replaceChildren();
+    els.overlay.replaceChildren();
+    const atOverview = state.index === OVERVIEW;
+    els.prev.disabled = atOverview;
+    els.next.disabled = state.index === c.stops.length - 1;
+    els.next.textContent = atOverview ? 'Start the journey ▶' : 'Next ▶';
+    els.counter.textContent = atOverview ? c.stops.length + ' stops' : (state.index + 1) + ' / ' + c.stops.length;
+    els.itineraryButtons.forEach((button, index) => {
+      if (index === state.index) button.setAttribute('aria-current', 'step'); else button.removeAttribute('aria-current');
+    });
+    els.dots.forEach((dot, index) => {
+      dot.classList.toggle('current', index === state.index);
+      dot.classList.toggle('reached', index < state.index);
+      if (index === state.index) dot.setAttribute('aria-current', 'step'); else dot.removeAttribute('aria-current');
+    });
+    if (atOverview) {
+      chapter.appendChild(el('h2', {text: 'The whole trip'}));
+      chapter.appendChild(el('p', {class: 'when', text: c.story.date_range_label + ' · ' + c.stops.length + ' stops · ' +
+                                   fmtKm(c.story.total_km)}));
+      const list = el('ol', {class: 'overview-stops'});
+      for (const stop of c.stops) list.appendChild(el('li', {text: stop.name + ' — ' + stop.date_label}));
+      chapter.appendChild(list);
+      els.overlay.appendChild(el('h2', {text: c.story.title}));
+      els.overlay.appendChild(el('p', {class: 'when', text: c.story.date_range_label + ' · ' + fmtKm(c.story.total_km) +
+                                       ' · press → or Space to begin'}));
+      els.live.textContent = c.story.title + ': overview of the whole trip.';
+      updateMapLabel();
+      return;
+    }
+    const stop = c.stops[state.index];
+    chapter.appendChild(el('h2', {text: stop.name}));
+    if (stop.local_names.length) chapter.appendChild(el('p', {class: 'local-names', text: stop.local_names.join(' · ')}));
+    chapter.appendChild(el('p', {class: 'when', text: stop.when_label + ' · ' + fmtKm(stop.km_so_far) + ' travelled'}));
+    chapter.appendChild(el('p', {class: 'summary', text: stop.summary}));
+    for (const quote of stop.quotes) chapter.appendChild(renderQuote(quote, true));
+    if (stop.no_quote) chapter.appendChild(el('p', {class: 'no-quote', text: 'No quote: ' + stop.no_quote}));
+    for (const note of stop.sources_differ) chapter.appendChild(el('p', {class: 'note', text: 'Sources differ: ' + note.note}));
+
+    els.overlay.appendChild(el('h2', {text: stop.name}));
+    els.overlay.appendChild(el('p', {class: 'when', text: stop.when_label + ' · ' + fmtKm(stop.km_so_far)}));
+    if (stop.quotes.length) els.overlay.appendChild(renderQuote(stop.quotes[0], false));
+    els.live.textContent = 'Stop ' + (state.index + 1) + ' of ' + c.stops.length + ': ' + stop.name + ', ' + stop.date_label + '.';
+    updateMapLabel();
+  }
+
+  function renderQuote(quote, withContext) {
+    const attribution = el('footer', {});
+    attribution.appendChild(document.createTextNode('— ' + (quote.speaker ? quote.speaker + ', quoted by ' : '')));
+    const url = quote.source_url && safeHttpUrl(quote.source_url);
+    if (url) attribution.appendChild(el('a', {href: url, target: '_blank', rel: 'noopener noreferrer', text: quote.attribution}));
+    else attribution.appendChild(document.createTextNode(quote.attribution));
+    const block = el('blockquote', {}, el('p', {text: '“' + quote.text + '”'}), attribution);
+    if (quote.context) block.appendChild(el('p', {class: 'muted', text: quote.context}));
+    if (withContext && quote.paragraph) {
+      block.appendChild(el('details', {class: 'context'}, el('summary', {text: 'Show in the source paragraph'}),
+                           el('p', {text: quote.paragraph})));
+    }
+    return block;
+  }
+
+  function updateMapLabel() {
+    const c = state.config;
+    const first = c.stops[0];
+    const last = c.stops[c.stops.length - 1];
+    let label = 'Map of the route, ' + fmtKm(c.story.total_km) + ', from ' + first.name + ' to ' + last.name + '. ';
+    label += state.index === OVERVIEW ? 'Showing the whole trip.' :
+      'Current stop: ' + c.stops[state.index].name + ', ' + c.stops[state.index].date_label + '.';
+    state.els.map.setAttribute('aria-label', label + ' The text panel and itinerary give the same information.');
+    const now = state.index === OVERVIEW ? 0 : c.stops[state.index].seconds;
+    const x = state.els.timelineX(now);
+    state.els.now.setAttribute('x1', x);
+    state.els.now.setAttribute('x2', x);
+  }
+
+  // ---- the map ----------------------------------------------------------------------------------
+  function readColors() {
+    state.colors = {
+      sea: color('--sea'), land: color('--land'), landEdge: color('--land-edge'), river: color('--river'),
+      border: color('--border'), done: color('--route-done'), ahead: color('--route-ahead', 150),
+      accent: color('--accent'), markerAhead: color('--marker-ahead'), text: color('--text'), label: color('--label'),
+      halo: color('--bg', 220),
+    };
+  }
+
+  function buildDeck() {
+    readColors();
+    state.els.map.style.background = 'var(--sea)';
+    const overview = overviewViewState();
+    state.viewState = overview;
+    state.deck = new D.Deck({
+      parent: state.els.map,
+      views: new D.MapView({repeat: false}),
+      initialViewState: overview,
+      controller: {dragRotate: false, touchRotate: false, keyboard: false},
+      onViewStateChange: ({viewState}) => {
+        state.viewState = viewState;
+        const changed = Math.abs(viewState.zoom - state.zoom) > 0.25;
+        state.zoom = viewState.zoom;
+        if (changed && !state.animation) redraw();
+      },
+      onAfterRender: () => { state.frames += 1; },
+      onLoad: () => redraw(),   // once the view has a size, place the labels for it
+      getCursor: ({isHovering}) => (isHovering ? 'pointer' : 'grab'),
+      getTooltip: ({object, layer}) => (layer && layer.id === 'stops' && object ? {text: object.name + '\n' + object.date_label} : null),
+      layers: [],
+    });
+    redraw();
+  }
+
+  function overviewViewState() {
+    const c = state.config;
+    const lons = c.stops.map((s) => s.position[0]);
+    const lats = c.stops.map((s) => s.position[1]);
+    for (const leg of state.route.features) for (const [lon, lat] of leg.geometry.coordinates) { lons.push(lon); lats.push(lat); }
+    const rect = state.els.map.getBoundingClientRect();
+    const width = Math.max(320, rect.width || 800);
+    const height = Math.max(240, rect.height || 600);
+    if (Math.min(...lons) === Math.max(...lons) && Math.min(...lats) === Math.max(...lats)) {
+      return {longitude: lons[0], latitude: lats[0], zoom: STOP_ZOOM, pitch: 0, bearing: 0};
+    }
+    const viewport = new D.WebMercatorViewport({width: width, height: height});
+    // Leave room for the legend in the lower left so no stop hides under it.
+    const legend = state.els.legend ? state.els.legend.getBoundingClientRect() : {height: 0, width: 0};
+    const pad = Math.min(50, width / 10, height / 10);
+    const bottom = Math.min(height / 3, pad + (legend.height || 0));
+    const fitted = viewport.fitBounds([[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]],
+                                      {padding: {top: pad, right: pad, bottom: bottom, left: pad}});
+    return {longitude: fitted.longitude, latitude: fitted.latitude, zoom: Math.min(fitted.zoom, 12), pitch: 0, bearing: 0};
+  }
+
+  function stopViewState(stop) {
+    const camera = stop.camera || {};
+    return {longitude: stop.position[0], latitude: stop.position[1], zoom: camera.zoom ?? STOP_ZOOM,
+            pitch: camera.pitch ?? 0, bearing: camera.bearing ?? 0};
+  }
+
+  function flyTo(target, ms) {
+    const duration = state.reducedMotion ? 0 : ms;
+    state.deck.setProps({initialViewState: Object.assign({}, target, duration ? {
+      transitionDuration: duration, transitionInterpolator: new D.FlyToInterpolator({speed: 1.4}),
+    } : {})});
+    if (!duration) { state.viewState = target; state.zoom = target.zoom; }
+  }
+
+  function legPath(leg) { return leg.geometry.coordinates; }
+
+  function headPosition(leg, time) {
+    const stamps = leg.properties.timestamps;
+    const path = legPath(leg);
+    if (time <= stamps[0]) return path[0];
+    for (let i = 1; i < stamps.length; i += 1) {
+      if (time <= stamps[i]) {
+        const f = (time - stamps[i - 1]) / Math.max(1e-9, stamps[i] - stamps[i - 1]);
+        return [path[i - 1][0] + f * (path[i][0] - path[i - 1][0]), path[i - 1][1] + f * (path[i][1] - path[i - 1][1])];
+      }
+    }
+    return path[path.length - 1];
+  }
+
+  function redraw() {
+    if (!state.deck) return;
+    const c = state.config;
+    const colors = state.colors;
+    const detail = state.zoom >= DETAIL_MINZOOM;
+    const base = detail ? state.basemap.detail.concat(state.basemap.features.filter(
+      (f) => f.properties.layer !== 'label' && f.properties.minzoom < DETAIL_MINZOOM && f.properties.maxzoom > DETAIL_MINZOOM
+    )) : state.basemap.overview;
+    const areas = base.filter((f) => f.properties.layer === 'land' || f.properties.layer === 'lake');
+    const lines = base.filter((f) => f.properties.layer === 'river' || f.properties.layer === 'border');
+    const labels = state.basemap.features.filter((f) => f.properties.layer === 'label' && f.properties.minzoom <= state.zoom);
+    const animating = state.animation;
+    const reachedLeg = animating ? animating.leg : state.index;   // legs [0, reachedLeg) are travelled
+    const legs = state.route.features;
+    const layers = [
+      // No outlines: the detail windows are cut out of the coarse land, and outlines would show the seams.
+      new D.GeoJsonLayer({id: 'areas-' + (detail ? 'detail' : 'overview'), data: areas, filled: true, stroked: false,
+        getFillColor: (f) => (f.properties.layer === 'land' ? colors.land : colors.sea), pickable: false}),
+      new D.GeoJsonLayer({id: 'lines', data: lines, stroked: true, filled: false,
+        getLineColor: (f) => (f.properties.layer === 'river' ? colors.river : colors.border),
+        getLineWidth: (f) => (f.properties.layer === 'river' ? 1.5 : 1.2), lineWidthUnits: 'pixels', pickable: false}),
+      new D.TextLayer({id: 'places', parameters: ON_TOP, data: labels, getPosition: (f) => f.geometry.coordinates, getText: (f) => f.properties.name,
+        getSize: 12, getColor: colors.label, getPixelOffset: [0, -10], fontFamily: 'system-ui, sans-serif', characterSet: 'auto',
+        fontSettings: {sdf: true}, outlineWidth: 3, outlineColor: colors.halo, pickable: false}),
+      new D.PathLayer({id: 'route-ahead', parameters: ON_TOP, data: legs, getPath: legPath, getColor: colors.ahead, getWidth: 2,
+        widthUnits: 'pixels', pickable: false}),
+      new D.PathLayer({id: 'route-done', parameters: ON_TOP, data: legs.filter((leg, i) => i < reachedLeg), getPath: legPath,
+        getColor: colors.done, getWidth: 4, widthUnits: 'pixels', capRounded: true, jointRounded: true, pickable: false}),
+    ];
+    if (animating) {
+      const leg = legs[animating.leg];
+      const duration = leg.properties.timestamps[leg.properties.timestamps.length - 1] - leg.properties.timestamps[0];
+      layers.push(new D.TripsLayer({id: 'trip', parameters: ON_TOP, data: [leg], getPath: legPath, getTimestamps: (d) => d.properties.timestamps,
+        getColor: colors.done, currentTime: state.time, trailLength: Math.max(1, duration), fadeTrail: true,
+        widthMinPixels: 5, capRounded: true, jointRounded: true, updateTriggers: {getPath: animating.leg}}));
+      layers.push(new D.ScatterplotLayer({id: 'head', parameters: ON_TOP, data: [headPosition(leg, state.time)], getPosition: (d) => d,
+        getRadius: 7, radiusUnits: 'pixels', billboard: true, getFillColor: colors.accent, getLineColor: colors.halo, lineWidthMinPixels: 2,
+        stroked: true}));
+    }
+    layers.push(new D.ScatterplotLayer({id: 'stops', parameters: ON_TOP, data: c.stops, getPosition: (s) => s.position, pickable: true,
+      radiusUnits: 'pixels', billboard: true, getRadius: (s) => (s.index === state.index ? 11 : 7), stroked: true, lineWidthUnits: 'pixels',
+      getLineWidth: (s) => (s.index === state.index ? 3 : 2),
+      getFillColor: (s) => (s.index <= state.index ? colors.accent : colors.markerAhead),
+      getLineColor: (s) => (s.index === state.index ? colors.text : colors.accent),
+      updateTriggers: {getRadius: state.index, getFillColor: state.index, getLineColor: state.index, getLineWidth: state.index},
+      onClick: ({object}) => { if (object) goTo(object.index); }}));
+    layers.push(new D.TextLayer({id: 'stop-names', parameters: ON_TOP, data: labelledStops(), getPosition: (s) => s.position, getText: (s) => s.short_name,
+      getSize: (s) => (s.index === state.index ? 15 : 13), getColor: colors.text, getPixelOffset: [12, 0],
+      getTextAnchor: 'start', fontFamily: 'system-ui, sans-serif', characterSet: 'auto', fontWeight: 600,
+      fontSettings: {sdf: true}, outlineWidth: 4, outlineColor: colors.halo,
+      updateTriggers: {getSize: state.index}}));
+    state.deck.setProps({layers: layers});
+  }
+
+  function labelledStops() {
+    // Greedy placement on a screen grid, current stop first, so clustered stops do not print over each other.
+    const c = state.config;
+    let viewports = [];
+    try { viewports = state.deck ? state.deck.getViewports() : []; } catch (error) { /* not initialised yet */ }
+    const viewport = viewports[0];
+    if (!viewport || viewport.width < 2 || viewport.height < 2) return c.stops;   // not laid out yet
+    const taken = new Set();
+    const chosen = [];
+    const order = c.stops.slice().sort((a, b) => (a.index === state.index ? -1 : b.index === state.index ? 1 : a.index - b.index));
+    for (const stop of order) {
+      const [px, py] = viewport.project(stop.position);
+      const cells = [];
+      const width = Math.ceil((stop.short_name.length * 8 + 16) / 40);
+      for (let dx = 0; dx < width; dx += 1) cells.push(Math.floor(px / 40 + dx) + ':' + Math.floor(py / 22));
+      cells.push(Math.floor(px / 40) + ':' + Math.floor(py / 22 + 0.5));
+      if (cells.some((cell) => taken.has(cell))) continue;
+      cells.forEach((cell) => taken.add(cell));
+      chosen.push(stop);
+    }
+    return chosen;
+  }
+
+  // ---- navigation and animation -------------------------------------------------------------
+  function cancelAnimation() {
+    if (state.animation) { cancelAnimationFrame(state.animation.frame); state.animation = null; }
+  }
+
+  function goTo(index, options) {
+    const c = state.config;
+    const opts = options || {};
+    if (index < OVERVIEW || index >= c.stops.length || Number.isNaN(index)) return;
+    const previous = state.index;
+    cancelAnimation();
+    clearTimeout(state.playTimer);
+    state.index = index;
+    renderChapter();
+    syncUrl();
+    if (index === OVERVIEW) {
+      state.time = 0;
+      flyTo(overviewViewState(), opts.instant ? 0 : JUMP_MS);
+      redraw();
+    } else if (index === previous + 1 && previous !== OVERVIEW && !opts.instant && !state.reducedMotion) {
+      animateLeg(previous, index);
+    } else {
+      // Jumps and steps back cut to the stop: the trip is not replayed.
+      state.time = c.stops[index].seconds;
+      flyTo(stopViewState(c.stops[index]), opts.instant ? 0 : JUMP_MS);
+      redraw();
+      scheduleNext();
+    }
+  }
+
+  function animateLeg(from, to) {
+    const c = state.config;
+    const leg = state.route.features[from];
+    const stamps = leg.properties.timestamps;
+    const t0 = stamps[0];
+    const t1 = stamps[stamps.length - 1];
+    const started = performance.now();
+    flyTo(stopViewState(c.stops[to]), LEG_MS);
+    const animation = {leg: from, frame: 0};
+    state.animation = animation;
+    const tick = (now) => {
+      if (state.animation !== animation) return;
+      const progress = Math.min(1, (now - started) / LEG_MS);
+      const eased = progress < 0.5 ? 2 * progress * progress : 1 - Math.pow(-2 * progress + 2, 2) / 2;
+      state.time = t0 + (t1 - t0) * eased;
+      redraw();
+      if (progress < 1) {
+        animation.frame = requestAnimationFrame(tick);
+      } else {
+        state.animation = null;
+        state.time = c.stops[to].seconds;
+        redraw();
+        scheduleNext();
+      }
+    };
+    animation.frame = requestAnimationFrame(tick);
+  }
+
+  function step(delta) {
+    const c = state.config;
+    const target = Math.max(OVERVIEW, Math.min(c.stops.length - 1, state.index + delta));
+    if (target !== state.index) goTo(target);
+  }
+
+  function dwellMs() {
+    const c = state.config;
+    const stop = state.index === OVERVIEW ? null : c.stops[state.index];
+    const seconds = c.start.dwell_override || (stop && stop.dwell_seconds) || c.story.dwell_seconds;
+    return seconds * 1000;
+  }
+
+  function scheduleNext() {
+    clearTimeout(state.playTimer);
+    if (!state.playing) return;
+    if (state.index >= state.config.stops.length - 1) { setPlaying(false); return; }
+    state.playTimer = setTimeout(() => step(1), dwellMs());
+  }
+
+  function setPlaying(playing) {
+    state.playing = playing;
+    state.els.play.textContent = playing ? '❚❚ Pause' : '▶ Play';
+    state.els.play.setAttribute('aria-pressed', playing ? 'true' : 'false');
+    clearTimeout(state.playTimer);
+    if (playing) {
+      if (state.index >= state.config.stops.length - 1) goTo(OVERVIEW, {instant: true});
+      if (!state.animation) state.playTimer = setTimeout(() => step(1), state.index === OVERVIEW ? 600 : dwellMs());
+    }
+  }
+
+  function onKey(event) {
+    if (!state.config || event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
+    const target = event.target;
+    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+    const key = event.key;
+    if (key === 'ArrowRight' || key === 'PageDown') step(1);
+    else if (key === 'ArrowLeft' || key === 'PageUp') step(-1);
+    else if (key === 'Home') goTo(state.index === 0 ? OVERVIEW : 0);
+    else if (key === 'End') goTo(state.config.stops.length - 1);
+    else if (key === ' ' || key === 'Spacebar') {
+      if (target && target.tagName === 'BUTTON') return;   // Space on a button presses that button
+      setPlaying(!state.playing);
+    } else return;
+    event.preventDefault();
+  }
+
+  // ---- commands from a host page (static export, iframe embeds) -----------------------------
+  function onCommand(message) {
+    const data = message.data;
+    if (!data || typeof data !== 'object' || !state.config) return;
+    if (data.type === 'storymap:goto') {
+      const index = typeof data.stop === 'string' ? state.config.stops.findIndex((s) => s.id === data.stop) :
+        (Number.isInteger(data.index) ? data.index : NaN);
+      if (data.stop === null) goTo(OVERVIEW); else if (index >= 0) goTo(index);
+    } else if (data.type === 'storymap:play') setPlaying(true);
+    else if (data.type === 'storymap:pause') setPlaying(false);
+    else if (data.type === 'storymap:next') step(1);
+    else if (data.type === 'storymap:previous') step(-1);
+  }
+
+  // ---- boot -----------------------------------------------------------------------------------
+  function applyTheme(theme) {
+    if (!theme) return;
+    const root = document.documentElement;
+    root.dataset.theme = theme.base === 'dark' ? 'dark' : 'light';
+    const map = {backgroundColor: '--bg', textColor: '--text', primaryColor: '--accent'};
+    for (const [key, name] of Object.entries(map)) if (/^#[0-9a-fA-F]{6}$/.test(theme[key] || '')) root.style.setProperty(name, theme[key]);
+    root.style.setProperty('--panel', 'var(--bg)');
+  }
+
+  document.addEventListener('keydown', onKey);
+  window.addEventListener('resize', () => { setFrameHeight(); });
+
+  if (window.STORYMAP_CONFIG) {
+    state.host = 'standalone';
+    const config = window.STORYMAP_CONFIG;
+    const hash = new URLSearchParams(location.hash.replace(/^#/, ''));
+    if (hash.get('stop') && config.stops.some((s) => s.id === hash.get('stop'))) config.start.stop = hash.get('stop');
+    window.addEventListener('message', onCommand);
+    start(config);
+  } else {
+    state.host = 'streamlit';
+    let renderedKey = null;
+    window.addEventListener('message', (event) => {
+      const data = event.data;
+      if (!data || data.type !== 'streamlit:render') { onCommand(event); return; }
+      applyTheme(data.theme);
+      const config = JSON.parse(data.args.config);
+      const key = config.story.id + '|' + config.start.mode + '|' + config.start.stop;
+      if (key === renderedKey) { setFrameHeight(); return; }   // a rerun with the same story: keep the reader's place
+      renderedKey = key;
+      if (state.deck) { state.deck.finalize(); state.deck = null; }
+      start(config);
+    });
+    try {  // keyboard works even when focus is on the Streamlit page around the iframe
+      if (window.parent !== window && window.parent.document) window.parent.document.addEventListener('keydown', onKey);
+    } catch (error) { /* cross-origin parent */ }
+    postToStreamlit('streamlit:componentReady', {apiVersion: 1});
+  }
+})();
