@@ -14,7 +14,7 @@ from pathlib import Path
 import streamlit as st
 import streamlit.components.v1 as components
 
-from storymap.catalog import StoryBundle
+from storymap.catalog import StoryBundle, basemap_path
 from storymap.catalog import load_catalog as load_bundles
 from storymap.deck import player_config
 from storymap.errors import StoryError
@@ -25,6 +25,7 @@ from storymap.text import attribution, markdown_literal
 
 MAX_QUERY_VALUE_CHARS = 100
 PLAYER_DIR = Path(__file__).resolve().parent / "storymap" / "player"
+STATIC_DIR = Path(__file__).resolve().parent / "static"  # what Streamlit serves at /app/static (-> geodata)
 DWELL_RANGE_SECONDS = (1.0, 120.0)
 MODES = ("page", "present")
 # Presentation mode: no Streamlit chrome, the player fills the window. Our own constant CSS.
@@ -115,10 +116,15 @@ def render_problems(path: Path, error: StoryError) -> None:
     st.code("\n".join(str(p) for p in error.problems), language=None, wrap_lines=True)
 
 
-def render_player(bundle: StoryBundle, start: dict) -> None:
+def render_player(bundle: StoryBundle, start: dict, geodata_dir: Path) -> None:
     """The map, chapter text and navigation: one player, fed the story once; steps need no rerun."""
     story_id = bundle.story.id
-    data = {"route": f"app/static/{story_id}.route.geojson", "basemap": f"app/static/{story_id}.basemap.geojson"}
+    if geodata_dir.resolve() == STATIC_DIR.resolve():
+        # Fetched once by the browser from Streamlit's static files (static -> geodata).
+        data = {"route": f"app/static/{story_id}.route.geojson", "basemap": f"app/static/{story_id}.basemap.geojson"}
+    else:
+        # Another geodata folder (STORYMAP_GEODATA_DIR) is not served: send the files inline instead.
+        data = {"route": bundle.route, "basemap": json.loads(basemap_path(story_id, geodata_dir).read_text(encoding="utf-8"))}
     config = player_config(bundle, data=data, start=start)
     player(config=json.dumps(config, ensure_ascii=False), key=f"player-{story_id}-{start['mode']}", default=None)
 
@@ -153,6 +159,6 @@ if picked is not None:
         render_problems(story_path, result)
     else:
         start = start_state(result.story)
-        render_player(result, start)
+        render_player(result, start, geodata_dir)
         if not presenting:
             render_text_version(result, start["stop"])

@@ -144,6 +144,8 @@ def test_broken_story_shows_its_problems_and_valid_stories_still_serve(monkeypat
 def test_a_second_story_elsewhere_in_the_world(monkeypatch, two_stories):
     page = open_page(monkeypatch, two_stories, FIXTURE_GEODATA, story="lisbon-tram-28", stop="prazeres")
     config = player_config(page)
+    # Its geodata folder is not the one Streamlit serves, so route and basemap travel inline.
+    assert config["data"]["route"]["type"] == config["data"]["basemap"]["type"] == "FeatureCollection"
     assert config["stops"][-1]["no_quote"] and config["start"]["stop"] == "prazeres"
     assert config["stops"][0]["when_label"] == "Wednesday 1 May 2024, 09:00 local time (Europe/Lisbon)"
     assert not page.info

@@ -34,12 +34,14 @@ def _free_port() -> int:
 class Server:
     """A streamlit process serving app.py on a free loopback port."""
 
-    def __init__(self, stories_dir: Path | None = None):
+    def __init__(self, stories_dir: Path | None = None, geodata_dir: Path | None = None):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ)
         if stories_dir is not None:
             env["STORYMAP_STORIES_DIR"] = str(stories_dir)
+        if geodata_dir is not None:
+            env["STORYMAP_GEODATA_DIR"] = str(geodata_dir)
         self.log = (SCREENSHOTS / f"server-{self.port}.log")
         SCREENSHOTS.mkdir(exist_ok=True)
         self.process = subprocess.Popen(
@@ -70,3 +72,49 @@ def foreign_requests(urls: list[str]) -> list[str]:
     """Requests to any host but the loopback app server (data: and blob: URLs stay in the page)."""
     return [u for u in urls if urlparse(u).scheme not in ("data", "blob")
             and urlparse(u).hostname not in ("127.0.0.1", "localhost")]
+
+
+PLAYER_IFRAME = "iframe[title$='storymap_player']"
+
+
+def _find_player(frame):
+    """Depth-first through iframe elements: page.frames can miss a frame that is on screen."""
+    for handle in frame.query_selector_all("iframe"):
+        child = handle.content_frame()
+        if child is None:
+            continue
+        if "storymap_player" in (child.url or ""):
+            return child
+        found = _find_player(child)
+        if found is not None:
+            return found
+    return None
+
+
+def player_frame(page, timeout_s: float = 60):
+    """The player's iframe (at any depth: the app may itself be in an iframe) once its story is drawn."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            frame = _find_player(page.main_frame)
+            if frame is not None and frame.evaluate(
+                    "() => (document.getElementById('storymap') || {dataset: {}}).dataset.state") == "ready":
+                # deck.gl draws on demand: one frame means the map is on screen.
+                frame.wait_for_function("() => window.storymapState.frames > 0", timeout=20_000)
+                time.sleep(0.5)  # let the text layers' font atlas settle before pixels are read
+                return frame
+        except Exception:  # a frame navigated or detached while we looked: look again
+            pass
+        time.sleep(0.2)
+    raise AssertionError("the player did not become ready")
+
+
+def player_state(frame) -> dict:
+    """Index, story time, animation flag, playing flag and frames drawn, read from the player."""
+    return frame.evaluate("""() => { const s = window.storymapState;
+        return {index: s.index, time: s.time, animating: !!s.animation, playing: s.playing, frames: s.frames}; }""")
+
+
+def project(frame, lonlat) -> tuple[float, float]:
+    """Pixel position of a [lon, lat] inside the map element, from deck.gl's own viewport."""
+    return tuple(frame.evaluate("(p) => window.storymapState.deck.getViewports()[0].project(p)", lonlat))
