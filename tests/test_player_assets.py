@@ -1,0 +1,57 @@
+"""The player's static files: WCAG AA contrast of its palettes, no remote references, text set safely."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from helpers import ROOT
+
+PLAYER = ROOT / "storymap" / "player"
+CSS = (PLAYER / "player.css").read_text(encoding="utf-8")
+# (foreground, background) pairs that carry text, and the ratio each needs (WCAG 2.1 AA).
+TEXT_PAIRS = [("--text", "--bg", 4.5), ("--muted", "--bg", 4.5), ("--accent-text", "--accent", 4.5),
+              ("--text", "--quote-bg", 4.5), ("--muted", "--quote-bg", 4.5), ("--note-text", "--note-bg", 4.5),
+              ("--label", "--land", 4.5), ("--accent", "--bg", 3.0)]
+
+
+def palette(block_start: str) -> dict[str, str]:
+    block = CSS[CSS.index(block_start):]
+    block = block[:block.index("}")]
+    return dict(re.findall(r"(--[a-z-]+):\s*(#[0-9a-fA-F]{6})", block))
+
+
+def luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("theme", [":root {", ':root[data-theme="dark"] {'], ids=["light", "dark"])
+def test_text_colours_meet_wcag_aa(theme):
+    colours = palette(theme)
+    for foreground, background, needed in TEXT_PAIRS:
+        ratio = contrast(colours[foreground], colours[background])
+        assert ratio >= needed, f"{theme} {foreground} on {background}: {ratio:.2f} < {needed}"
+
+
+def test_the_dark_palette_is_the_same_in_both_places():
+    assert palette(':root:not([data-theme="light"]) {') == palette(':root[data-theme="dark"] {')
+
+
+def test_no_remote_references_in_the_players_own_files():
+    for name in ("index.html", "player.js", "player.css"):
+        text = (PLAYER / name).read_text(encoding="utf-8")
+        assert not re.search(r"(src|href)=[\"']?https?:", text), name
+        assert "@import" not in text and "fonts.googleapis" not in text, name
+
+
+def test_story_text_never_goes_through_inner_html():
+    script = (PLAYER / "player.js").read_text(encoding="utf-8")
+    assert "innerHTML" not in script and "insertAdjacentHTML" not in script and "document.write" not in script
