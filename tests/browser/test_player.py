@@ -224,3 +224,32 @@ def test_hostile_story_text_stays_inert(tmp_path, page):
         assert dialogs == []
     finally:
         server.stop()
+
+
+def test_controls_work_from_the_keyboard_alone(server, page):
+    page.goto(server.url + "/?story=kim-russia-2023")
+    frame = player_frame(page)
+    frame.locator(".controls button.primary").focus()
+    page.keyboard.press("Enter")
+    frame.wait_for_function("() => window.storymapState.index === 0")
+    frame.locator(".timeline circle").nth(3).focus()
+    page.keyboard.press("Enter")
+    frame.wait_for_function("() => window.storymapState.index === 3")
+    frame.locator(".itinerary button").nth(5).focus()
+    page.keyboard.press("Space")                # Space on a button presses it, and does not toggle autoplay
+    frame.wait_for_function("() => window.storymapState.index === 5")
+    assert player_state(frame)["playing"] is False
+
+
+def test_dark_theme_follows_the_readers_system(server, browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, color_scheme="dark")
+    page = context.new_page()
+    try:
+        page.goto(server.url + "/?story=kim-russia-2023")
+        frame = player_frame(page)
+        background = frame.evaluate("() => getComputedStyle(document.body).backgroundColor")
+        assert background == "rgb(21, 23, 26)"
+        image = map_image(frame)
+        assert share(image, (43, 46, 51)) > 0.25, "dark land colour expected"
+    finally:
+        context.close()
