@@ -7,8 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from storymap.catalog import load_catalog
+from storymap.catalog import load_bundle, load_catalog
 from storymap.errors import StoryError, StorymapError
+from storymap.export import export_html
 from storymap.files import stable_json, write_atomic
 from storymap.locate import (
     GEODATA_DIR,
@@ -100,6 +101,17 @@ def _cmd_route(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    story = load_story(args.story)
+    bundle = load_bundle(story, args.geodata_dir)
+    target = Path(args.output or f"dist/{story.id}.html")
+    html = export_html(bundle, args.geodata_dir)
+    write_atomic(target, html)
+    print(f"wrote {display_path(target)} ({len(html.encode()):,} bytes); open it from disk or host it anywhere",
+          file=sys.stderr)
+    return 0
+
+
 def _cmd_schema(args: argparse.Namespace) -> int:
     text = stable_json(json_schema())
     target = Path(args.output)
@@ -160,6 +172,16 @@ def build_parser() -> argparse.ArgumentParser:
     route.add_argument("--stories-dir", type=Path, default=STORIES_DIR, help=argparse.SUPPRESS)
     route.add_argument("--geodata-dir", type=Path, default=GEODATA_DIR, help=argparse.SUPPRESS)
     route.set_defaults(run=_cmd_route)
+
+    export = commands.add_parser(
+        "export", help="write one self-contained HTML file that plays the story offline",
+        description="Write the story as one HTML file: the same player as the page, with the route, basemap "
+        "and text inline. It makes no network request (works from file://), takes #stop=<id> deep links, "
+        "and can be driven by a host page with postMessage (see examples/host.html).")
+    export.add_argument("story", help="a story file, e.g. stories/kim-russia-2023.yaml")
+    export.add_argument("-o", "--output", help="where to write it (default: dist/<story-id>.html)")
+    export.add_argument("--geodata-dir", type=Path, default=GEODATA_DIR, help=argparse.SUPPRESS)
+    export.set_defaults(run=_cmd_export)
 
     schema = commands.add_parser("schema", help="write stories/story.schema.json from the model",
                                  description="Generate the JSON Schema of story files from the model, "

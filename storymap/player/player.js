@@ -119,6 +119,10 @@
     try {
       buildDom(root);
       buildDeck();
+      if (state.host === 'standalone' && window.parent !== window) {  // a host page hears 'ready', then the first stop
+        window.parent.postMessage({type: 'storymap:ready', story: config.story.id,
+                                   stops: config.stops.map((s) => ({id: s.id, name: s.name}))}, '*');
+      }
       const initial = config.start.stop ? config.stops.findIndex((s) => s.id === config.start.stop) : OVERVIEW;
       goTo(initial, {instant: true});
       root.dataset.state = 'ready';
