@@ -77,7 +77,9 @@ def player_config(bundle: StoryBundle, *, data: dict[str, Any], start: dict[str,
         midnight = dt.datetime.combine(day, dt.time(), zone)
         days.append({"label": day.strftime("%-d %b"), "seconds": round((midnight - started).total_seconds(), 1)})
     legend_notes = []
-    if any(leg["properties"]["mode"] == "rail" and leg["properties"]["traced_through"] for leg in route["features"]):
+    traced_rail = any(leg["properties"]["mode"] == "rail" and leg["properties"]["traced_through"]
+                      for leg in route["features"])
+    if traced_rail:
         legend_notes.append("Rail legs are traced through stations and towns along the line, so they follow the "
                             "track only approximately.")
     if any(stop["estimated_time"] for stop in stops):
@@ -103,6 +105,7 @@ def player_config(bundle: StoryBundle, *, data: dict[str, Any], start: dict[str,
         "credits": [c for c in [" ".join(story.credits.split()) if story.credits else None, *credits] if c],
         "map_credits": credits,
         "legend_notes": legend_notes,
+        "legend_rail_traced": traced_rail,
         "data": data,
         "start": start,
     }

@@ -190,6 +190,8 @@
       ['swatch', 'var(--route-ahead)', 'Route ahead'],
       ['dot', null, 'Stop (filled when reached)'],
     ];
+    if (c.legend_rail_traced) items.splice(2, 0, ['swatch', 'repeating-linear-gradient(90deg, var(--route-ahead) 0 4px, transparent 4px 6px)',
+                                                  'Rail legs: traced through towns on the line']);
     const list = el('ul');
     for (const [kind, colour, label] of items) {
       const mark = el('span', {class: kind});

@@ -59,6 +59,7 @@ def test_overview_draws_land_sea_route_and_every_stop(server, page):
     midway = route[len(route) // 2]
     assert near(image, project(frame, midway), ROUTE_AHEAD_ON_LAND, radius=2, tolerance=20), "no route mid-way on leg 1"
     assert frame.get_by_role("heading", name="The whole trip").is_visible()
+    assert "Rail legs: traced through towns on the line" in frame.locator(".legend").inner_text()
     assert foreign_requests(page.requests_seen) == []
 
 
