@@ -61,3 +61,12 @@ def test_error_is_a_story_error_with_one_located_problem():
 def test_a_bom_is_allowed():
     from storymap.yamlread import decode
     assert decode("\ufefftitle: T\n".encode(), "x.yaml") == "title: T\n"
+
+
+def test_libyaml_is_in_use():
+    """The exact messages in tests/hostile_cases.py are libyaml's (PyYAML's wheels ship it); without it
+    PyYAML's pure-Python parser words some syntax errors differently, and loads 20 times slower."""
+    import yaml
+
+    from storymap import yamlread
+    assert yaml.__with_libyaml__ and yamlread._Loader is yaml.CSafeLoader
