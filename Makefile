@@ -5,13 +5,17 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test validate chromium clean
+.PHONY: run test bench validate chromium clean
 
 run: $(VENV)/.run-deps
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
 test: $(VENV)/.test-deps chromium
 	$(BIN)/python -m pytest
+
+# Benchmarks: a table on stdout and bench/results.json (ratios against baselines measured in the same run).
+bench: $(VENV)/.test-deps chromium
+	$(BIN)/python bench/run.py
 
 validate: $(VENV)/.run-deps
 	$(BIN)/python -m storymap validate

@@ -116,34 +116,54 @@ def render_problems(path: Path, error: StoryError) -> None:
     st.code("\n".join(str(p) for p in error.problems), language=None, wrap_lines=True)
 
 
-def render_player(bundle: StoryBundle, start: dict, geodata_dir: Path) -> None:
-    """The map, chapter text and navigation: one player, fed the story once; steps need no rerun."""
-    story_id = bundle.story.id
-    if geodata_dir.resolve() == STATIC_DIR.resolve():
+@st.cache_resource(show_spinner=False, max_entries=16)
+def story_config_json(_bundle: StoryBundle, signature: tuple, story_id: str, geodata_dir: str) -> tuple[str, str]:
+    """The player config as JSON, split around its start state: built once per version of the files."""
+    bundle, folder = _bundle, Path(geodata_dir)
+    if folder.resolve() == STATIC_DIR.resolve():
         # Fetched once by the browser from Streamlit's static files (static -> geodata).
         data = {"route": f"app/static/{story_id}.route.geojson", "basemap": f"app/static/{story_id}.basemap.geojson"}
     else:
         # Another geodata folder (STORYMAP_GEODATA_DIR) is not served: send the files inline instead.
-        data = {"route": bundle.route, "basemap": json.loads(basemap_path(story_id, geodata_dir).read_text(encoding="utf-8"))}
-    config = player_config(bundle, data=data, start=start)
-    player(config=json.dumps(config, ensure_ascii=False), key=f"player-{story_id}-{start['mode']}", default=None)
+        data = {"route": bundle.route, "basemap": json.loads(basemap_path(story_id, folder).read_text(encoding="utf-8"))}
+    text = json.dumps(player_config(bundle, data=data, start={"__start__": True}), ensure_ascii=False)
+    before, after = text.split('{"__start__": true}')
+    return before, after
 
 
-def render_text_version(bundle: StoryBundle, current: str | None) -> None:
-    """The itinerary as plain text: for readers without JavaScript or a map, and for search engines."""
+def render_player(bundle: StoryBundle, start: dict, geodata_dir: Path, signature: tuple) -> None:
+    """The map, chapter text and navigation: one player, fed the story once; steps need no rerun."""
+    before, after = story_config_json(bundle, signature, bundle.story.id, str(geodata_dir))
+    config = before + json.dumps(start) + after
+    player(config=config, key=f"player-{bundle.story.id}-{start['mode']}", default=None)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def text_version_blocks(_bundle: StoryBundle, signature: tuple, story_id: str) -> list[str]:
+    """The story as escaped Markdown blocks, one per stop: built once per version of the files."""
+    story = _bundle.story
+    km = [0.0] + [leg["properties"]["km_before"] + leg["properties"]["km"] for leg in _bundle.route["features"]]
+    blocks = []
+    for index, stop in enumerate(story.stops):
+        lines = [f"{index + 1}\\. **{markdown_literal(stop.name)}**{{marker}} — {markdown_literal(stop.date)} — "
+                 f"{markdown_literal(f'{km[index]:,.0f} km')}", "", markdown_literal(stop.summary)]
+        for quote in stop.quotes:
+            said = f"{quote.speaker}, quoted by " if quote.speaker else ""
+            lines += ["", "> " + markdown_literal(quote.text), ">",
+                      "> — " + markdown_literal(said + attribution(story.source(quote.source)))]
+        blocks.append("\n".join(lines))
+    return blocks
+
+
+def render_text_version(bundle: StoryBundle, current: str | None, signature: tuple) -> None:
+    """The itinerary as plain text, one Markdown element: for readers without JavaScript or a map."""
     story = bundle.story
+    blocks = text_version_blocks(bundle, signature, story.id)
+    ids = [stop.id for stop in story.stops]
+    marked = [block.replace("{marker}", " " + markdown_literal("(linked stop)") if ids[i] == current else "")
+              for i, block in enumerate(blocks)]
     with st.expander("Text version of the story (stops, dates, distances, quotes)"):
-        st.markdown("**" + markdown_literal(story.title) + "**")
-        km = [0.0] + [leg["properties"]["km_before"] + leg["properties"]["km"] for leg in bundle.route["features"]]
-        for index, stop in enumerate(story.stops):
-            marker = " " + markdown_literal("(linked stop)") if stop.id == current else ""
-            st.markdown(f"{index + 1}\\. **{markdown_literal(stop.name)}**{marker} — "
-                        f"{markdown_literal(stop.date)} — {markdown_literal(f'{km[index]:,.0f} km')}")
-            st.markdown(markdown_literal(stop.summary))
-            for quote in stop.quotes:
-                said = f"{quote.speaker}, quoted by " if quote.speaker else ""
-                st.markdown("> " + markdown_literal(quote.text) + "\n>\n> — "
-                            + markdown_literal(said + attribution(story.source(quote.source))))
+        st.markdown("**" + markdown_literal(story.title) + "**\n\n" + "\n\n---\n\n".join(marked))
 
 
 st.set_page_config(page_title="storymap", layout="wide", initial_sidebar_state="collapsed")
@@ -152,13 +172,14 @@ geodata_dir = Path(os.environ.get("STORYMAP_GEODATA_DIR") or GEODATA_DIR)
 presenting = query_value("mode") == "present"
 if presenting:
     st.markdown(PRESENT_CSS, unsafe_allow_html=True)
-picked = pick_story(load_catalog(_signature(stories_dir, geodata_dir), str(geodata_dir)), show_picker=not presenting)
+signature = _signature(stories_dir, geodata_dir)
+picked = pick_story(load_catalog(signature, str(geodata_dir)), show_picker=not presenting)
 if picked is not None:
     story_path, result = picked
     if isinstance(result, StoryError):
         render_problems(story_path, result)
     else:
         start = start_state(result.story)
-        render_player(result, start, geodata_dir)
+        render_player(result, start, geodata_dir, signature)
         if not presenting:
-            render_text_version(result, start["stop"])
+            render_text_version(result, start["stop"], signature)
