@@ -22,7 +22,7 @@ def test_broken_story_shows_located_problems(tmp_path, page):
         page.goto(server.url)
         page.get_by_text("This story cannot be shown", exact=False).wait_for(timeout=30_000)
         shown = page.locator("[data-testid='stCode']").inner_text()
-        assert "aaa-broken.yaml:3:1: (story): YAML syntax: expected ',' or ']'" in shown
+        assert "aaa-broken.yaml:3:1: (story): YAML syntax: did not find expected ',' or ']'" in shown
         assert page.locator("[data-testid='stException']").count() == 0
     finally:
         server.stop()
