@@ -25,6 +25,7 @@
     time: 0, animation: null, viewState: null, zoom: 4, deck: null, host: 'standalone', mode: 'page',
     reducedMotion: window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches,
     frames: 0, els: {}, colors: {},
+    timings: {script: performance.now()},   // ms since this document started loading (for the benchmarks)
   };
   window.storymapState = state;   // read by the browser tests and the benchmarks
 
@@ -103,6 +104,7 @@
   }
 
   async function start(config) {
+    state.timings.config = performance.now();
     state.config = config;
     state.mode = config.start.mode || 'page';
     const root = document.getElementById('storymap');
@@ -113,6 +115,7 @@
       root.replaceChildren(el('p', {class: 'failure', role: 'alert', text: 'The map data could not be loaded: ' + error.message}));
       return;
     }
+    state.timings.data = performance.now();
     state.basemap.overview = state.basemap.features.filter((f) => f.properties.minzoom < DETAIL_MINZOOM);
     state.basemap.detail = state.basemap.features.filter((f) => f.properties.maxzoom > DETAIL_MINZOOM &&
                                                              f.properties.minzoom >= DETAIL_MINZOOM);
@@ -126,6 +129,7 @@
       const initial = config.start.stop ? config.stops.findIndex((s) => s.id === config.start.stop) : OVERVIEW;
       goTo(initial, {instant: true});
       root.dataset.state = 'ready';
+      state.timings.ready = performance.now();
       setFrameHeight();
       if (config.start.autoplay) setPlaying(true);
     } catch (error) {
@@ -341,7 +345,7 @@
         state.zoom = viewState.zoom;
         if (changed && !state.animation) redraw();
       },
-      onAfterRender: () => { state.frames += 1; },
+      onAfterRender: () => { state.frames += 1; if (!state.timings.frame) state.timings.frame = performance.now(); },
       onLoad: () => redraw(),   // once the view has a size, place the labels for it
       getCursor: ({isHovering}) => (isHovering ? 'pointer' : 'grab'),
       getTooltip: ({object, layer}) => (layer && layer.id === 'stops' && object ? {text: object.name + '\n' + object.date_label} : null),
