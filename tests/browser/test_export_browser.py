@@ -58,7 +58,9 @@ def test_plays_from_file_with_the_network_off_and_every_stop_reachable_by_keyboa
             page.keyboard.press("ArrowRight")
             page.wait_for_function(f"() => window.storymapState.index === {index}")
             if index == 1:  # a forward step animates: the clock advances while frames are drawn
-                page.wait_for_function("() => window.storymapState.animation !== null")
+                # The first animation frame can wait for shader compilation on a loaded machine: sample once
+                # the leg has visibly begun.
+                page.wait_for_function("() => { const s = window.storymapState; return s.animation !== null && s.time > s.config.stops[s.index - 1].seconds; }", timeout=15_000)
                 before = page.evaluate("() => [window.storymapState.time, window.storymapState.frames]")
                 time.sleep(0.6)
                 after = page.evaluate("() => [window.storymapState.time, window.storymapState.frames]")
