@@ -25,7 +25,6 @@ import math
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "browser")]
 
-from browser_support import CHROMIUM, CHROMIUM_ARGS, Server, _free_port, player_frame  # noqa: E402
+from browser_support import CHROMIUM, CHROMIUM_ARGS, Server, player_frame  # noqa: E402
 from fake_provider import FakeProvider, nominatim_place  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.json"
@@ -64,32 +63,6 @@ def p95(values):
     return ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)] if ordered else None
 
 
-class AppServer(Server):
-    """A streamlit process for any script (Server runs app.py)."""
-
-    def __init__(self, script: Path):
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = Path(tempfile.gettempdir()) / f"bench-{self.port}.log"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, stdout=self.log.open("w"), stderr=subprocess.STDOUT)
-        self._wait()
-
-    def _wait(self):
-        import urllib.request
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as reply:
-                    if reply.read() == b"ok":
-                        return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"streamlit did not start; see {self.log}")
-
-
 def browser_session():
     from playwright.sync_api import sync_playwright
     playwright = sync_playwright().start()
@@ -101,7 +74,7 @@ def browser_session():
 
 
 def page_benchmarks(browser) -> dict:
-    ours, baseline = Server(), AppServer(ROOT / "bench" / "baseline_app.py")
+    ours, baseline = Server(), Server(script=ROOT / "bench" / "baseline_app.py")
     try:
         # Both sides are timed in the page, from the top document's navigation start: the player marks
         # its own ready and first-frame moments; the baseline's are caught by a MutationObserver.
@@ -171,29 +144,18 @@ def page_benchmarks(browser) -> dict:
     }
 
 
-def rerun_times(stories_dir: Path | None, geodata_dir: Path | None, query: dict, repeats: int) -> list[float]:
-    """Script time per rerun of a Streamlit app under AppTest (first run excluded: it loads the catalog)."""
+def rerun_times(stories_dir: Path | None, geodata_dir: Path | None, query: dict, repeats: int,
+                script: Path = ROOT / "app.py") -> list[float]:
+    """Script time per rerun under AppTest (the first run is excluded: it loads the catalog)."""
     from streamlit.testing.v1 import AppTest
     for name, value in (("STORYMAP_STORIES_DIR", stories_dir), ("STORYMAP_GEODATA_DIR", geodata_dir)):
         if value is None:
             os.environ.pop(name, None)
         else:
             os.environ[name] = str(value)
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    app = AppTest.from_file(str(script), default_timeout=120)
     for key, value in query.items():
         app.query_params[key] = value
-    app.run()
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        app.run()
-        times.append((time.perf_counter() - started) * 1000)
-    return times
-
-
-def baseline_rerun_times(repeats: int) -> list[float]:
-    from streamlit.testing.v1 import AppTest
-    app = AppTest.from_file(str(ROOT / "bench" / "baseline_app.py"), default_timeout=60)
     app.run()
     times = []
     for _ in range(repeats):
@@ -393,7 +355,7 @@ def main() -> int:
         browser.close()
         playwright.stop()
     ours = rerun_times(None, None, {"story": "kim-russia-2023"}, RERUN_REPEATS * 2)
-    base = baseline_rerun_times(RERUN_REPEATS * 2)
+    base = rerun_times(None, None, {}, RERUN_REPEATS * 2, script=ROOT / "bench" / "baseline_app.py")
     results["reruns"] = {"ours_p50_ms": median(ours), "ours_p95_ms": p95(ours), "baseline_p50_ms": median(base),
                          "baseline_p95_ms": p95(base), "p50_ratio": median(ours) / median(base),
                          "target_p95_ms": 30, "note": "AppTest script time; steps need no rerun at all"}

@@ -126,6 +126,16 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _story_arguments(parser: argparse.ArgumentParser, many: bool) -> None:
+    """The story path(s) and the (hidden, for tests) folders every story command takes."""
+    if many:
+        parser.add_argument("story", nargs="*", help="story files (default: every *.yaml in stories/)")
+        parser.add_argument("--stories-dir", type=Path, default=STORIES_DIR, help=argparse.SUPPRESS)
+    else:
+        parser.add_argument("story", help="a story file, e.g. stories/kim-russia-2023.yaml")
+    parser.add_argument("--geodata-dir", type=Path, default=GEODATA_DIR, help=argparse.SUPPRESS)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one sub-command per pipeline step."""
     parser = argparse.ArgumentParser(prog="python -m storymap", description=__doc__)
@@ -134,17 +144,14 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check story files; one line per problem",
                                    description="Check story files. Prints one line per problem as "
                                    "path:line:col: field: problem; fix. Exits 0 when every story is valid, else 1.")
-    validate.add_argument("story", nargs="*", help="story files (default: every *.yaml in stories/)")
-    validate.add_argument("--stories-dir", type=Path, default=STORIES_DIR, help=argparse.SUPPRESS)
-    validate.add_argument("--geodata-dir", type=Path, default=GEODATA_DIR, help=argparse.SUPPRESS)
+    _story_arguments(validate, many=True)
     validate.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     validate.set_defaults(run=_cmd_validate)
 
     show = commands.add_parser("show", help="print a loaded story",
                                description="Load one story and print it: a summary, or everything as JSON.")
-    show.add_argument("story", help="a story file, e.g. stories/kim-russia-2023.yaml")
+    _story_arguments(show, many=False)
     show.add_argument("--json", action="store_true", help="print the loaded story as JSON")
-    show.add_argument("--geodata-dir", type=Path, default=GEODATA_DIR, help=argparse.SUPPRESS)
     show.set_defaults(run=_cmd_show)
 
     geocode = commands.add_parser(
@@ -152,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Resolve every stop place and leg via-point that has no pin, accept only results inside "
         "the place's region hint, and write each result at once (atomically) to geodata/<story-id>.geocode.json. "
         "Places already there are not looked up again. Exits 1 if any place failed.")
-    geocode.add_argument("story", nargs="*", help="story files (default: every *.yaml in stories/)")
+    _story_arguments(geocode, many=True)
     geocode.add_argument("--provider", choices=PROVIDERS, default="nominatim",
                          help="nominatim (default, online, 1 request/s), photon (online), or offline "
                          "(the committed gazetteer, geodata/gazetteer.json)")
@@ -160,17 +167,13 @@ def build_parser() -> argparse.ArgumentParser:
     geocode.add_argument("--user-agent", help=f"identifying User-Agent for online providers (or {USER_AGENT_ENV})")
     geocode.add_argument("--endpoint", help="base URL of a self-hosted Nominatim/Photon (e.g. http://127.0.0.1:8080), "
                          "or a gazetteer file for --provider offline")
-    geocode.add_argument("--stories-dir", type=Path, default=STORIES_DIR, help=argparse.SUPPRESS)
-    geocode.add_argument("--geodata-dir", type=Path, default=GEODATA_DIR, help=argparse.SUPPRESS)
     geocode.set_defaults(run=_cmd_geocode)
 
     route = commands.add_parser(
         "route", help="build geodata/<story-id>.route.geojson from the story and its coordinates",
         description="Build the route: one GeoJSON LineString per leg, traced through its via-points and "
         "densified along geodesics, with km, departure/arrival and a timestamp per vertex in its properties.")
-    route.add_argument("story", nargs="*", help="story files (default: every *.yaml in stories/)")
-    route.add_argument("--stories-dir", type=Path, default=STORIES_DIR, help=argparse.SUPPRESS)
-    route.add_argument("--geodata-dir", type=Path, default=GEODATA_DIR, help=argparse.SUPPRESS)
+    _story_arguments(route, many=True)
     route.set_defaults(run=_cmd_route)
 
     export = commands.add_parser(
@@ -178,9 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write the story as one HTML file: the same player as the page, with the route, basemap "
         "and text inline. It makes no network request (works from file://), takes #stop=<id> deep links, "
         "and can be driven by a host page with postMessage (see examples/host.html).")
-    export.add_argument("story", help="a story file, e.g. stories/kim-russia-2023.yaml")
+    _story_arguments(export, many=False)
     export.add_argument("-o", "--output", help="where to write it (default: dist/<story-id>.html)")
-    export.add_argument("--geodata-dir", type=Path, default=GEODATA_DIR, help=argparse.SUPPRESS)
     export.set_defaults(run=_cmd_export)
 
     schema = commands.add_parser("schema", help="write stories/story.schema.json from the model",

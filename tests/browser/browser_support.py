@@ -32,9 +32,9 @@ def _free_port() -> int:
 
 
 class Server:
-    """A streamlit process serving app.py on a free loopback port."""
+    """A streamlit process serving app.py (or another script) on a free loopback port."""
 
-    def __init__(self, stories_dir: Path | None = None, geodata_dir: Path | None = None):
+    def __init__(self, stories_dir: Path | None = None, geodata_dir: Path | None = None, script: Path | None = None):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ)
@@ -45,7 +45,7 @@ class Server:
         self.log = (SCREENSHOTS / f"server-{self.port}.log")
         SCREENSHOTS.mkdir(exist_ok=True)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(self.port),
+            [sys.executable, "-m", "streamlit", "run", str(script or ROOT / "app.py"), "--server.port", str(self.port),
              "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT)
         deadline = time.monotonic() + SERVER_START_SECONDS
