@@ -109,6 +109,7 @@
     state.mode = config.start.mode || 'page';
     const root = document.getElementById('storymap');
     root.dataset.mode = state.mode;
+    setFrameHeight();   // size the iframe before the first fit of the map, not after
     try {
       [state.route, state.basemap] = await Promise.all([loadJson(config.data.route), loadJson(config.data.basemap)]);
     } catch (error) {
@@ -611,7 +612,11 @@
   }
 
   document.addEventListener('keydown', onKey);
-  window.addEventListener('resize', () => { setFrameHeight(); });
+  window.addEventListener('resize', () => {
+    setFrameHeight();
+    // The iframe often gets its final size just after the first fit: refit the whole-trip view.
+    if (state.deck && state.index === OVERVIEW && !state.animation) flyTo(overviewViewState(), 0);
+  });
 
   if (window.STORYMAP_CONFIG) {
     state.host = 'standalone';
