@@ -14,7 +14,7 @@ from pathlib import Path
 from storymap.errors import Problem, StoryError
 from storymap.locate import GEODATA_DIR, CacheError, Located, locate_places
 from storymap.model import Story
-from storymap.route import route_path, route_problem
+from storymap.route import checked_route, route_path
 from storymap.story import display_path, load_all
 
 BASEMAP_SUFFIX = ".basemap.geojson"
@@ -55,10 +55,9 @@ def load_bundle(story: Story, geodata_dir: Path = GEODATA_DIR) -> StoryBundle:
         raise StoryError([exc.problem]) from None
     if missing:
         raise StoryError(missing)
-    problem = route_problem(story, located, geodata_dir)
+    route, problem = checked_route(story, located, geodata_dir)
     if problem is not None:
         raise StoryError([Problem(display_path(route_path(story, geodata_dir)), 1, 1, "", problem)])
-    route = json.loads(route_path(story, geodata_dir).read_text(encoding="utf-8"))
     return StoryBundle(story, located, route, _basemap_attribution(story, geodata_dir))
 
 

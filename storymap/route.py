@@ -24,7 +24,7 @@ from geographiclib.geodesic import Geodesic
 from storymap.files import stable_json, write_atomic
 from storymap.locate import GEODATA_DIR, Located
 from storymap.model import Story
-from storymap.story import display_path
+from storymap.story import display_path, stop_moment
 
 ROUTE_SUFFIX = ".route.geojson"
 ROUTE_FORMAT = 1
@@ -54,11 +54,9 @@ def stop_times(story: Story) -> list[StopTime]:
     index = 0
     while index < len(story.stops):
         stop = story.stops[index]
-        zone = zoneinfo.ZoneInfo(story.stop_zone(stop))
-        day = dt.date.fromisoformat(stop.date)
-        if stop.time is not None:
-            local = dt.datetime.combine(day, dt.time.fromisoformat(stop.time), zone)
-            times[index] = StopTime(local.astimezone(dt.timezone.utc), False)
+        day, instant = stop_moment(story, stop)
+        if instant is not None:
+            times[index] = StopTime(instant, False)
             index += 1
             continue
         # A run of consecutive same-day stops without a time: spread them over the day.
@@ -185,16 +183,21 @@ def write_route(story: Story, located: dict[tuple, Located], geodata_dir: Path =
     return path, route
 
 
-def route_problem(story: Story, located: dict[tuple, Located], geodata_dir: Path = GEODATA_DIR) -> str | None:
-    """Why the committed route file is missing or stale, or None when it is what the inputs give now."""
+def checked_route(story: Story, located: dict[tuple, Located], geodata_dir: Path = GEODATA_DIR) -> tuple[dict | None, str | None]:
+    """The committed route when it is what the inputs give now (parsed once), else None and why not."""
     path = route_path(story, geodata_dir)
     fix = f"run: python -m storymap route {story.path}"
     if not path.exists():
-        return f"{display_path(path)} is missing; {fix}"
+        return None, f"{display_path(path)} is missing; {fix}"
     try:
         current = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
-        return f"{display_path(path)} is not valid JSON (truncated or edited?); {fix}"
+        return None, f"{display_path(path)} is not valid JSON (truncated or edited?); {fix}"
     if current != json.loads(stable_json(build_route(story, located))):
-        return f"{display_path(path)} is stale: the story or its geodata changed since it was built; {fix}"
-    return None
+        return None, f"{display_path(path)} is stale: the story or its geodata changed since it was built; {fix}"
+    return current, None
+
+
+def route_problem(story: Story, located: dict[tuple, Located], geodata_dir: Path = GEODATA_DIR) -> str | None:
+    """Why the committed route file is missing or stale, or None when it is what the inputs give now."""
+    return checked_route(story, located, geodata_dir)[1]
