@@ -117,9 +117,7 @@
       return;
     }
     state.timings.data = performance.now();
-    state.basemap.overview = state.basemap.features.filter((f) => f.properties.minzoom < DETAIL_MINZOOM);
-    state.basemap.detail = state.basemap.features.filter((f) => f.properties.maxzoom > DETAIL_MINZOOM &&
-                                                             f.properties.minzoom >= DETAIL_MINZOOM);
+    prepareBasemap();
     try {
       buildDom(root);
       buildDeck();
@@ -405,17 +403,43 @@
     return path[path.length - 1];
   }
 
+  // Layer data must keep its identity between frames: a new array makes deck.gl re-tessellate every
+  // polygon and re-lay out every label, on every frame of a flight.
+  function prepareBasemap() {
+    const features = state.basemap.features;
+    const areasOf = (list) => list.filter((f) => f.properties.layer === 'land' || f.properties.layer === 'lake');
+    const linesOf = (list) => list.filter((f) => f.properties.layer === 'river' || f.properties.layer === 'border');
+    const overview = features.filter((f) => f.properties.minzoom < DETAIL_MINZOOM);
+    const detail = features.filter((f) => f.properties.minzoom >= DETAIL_MINZOOM || (f.properties.layer !== 'label' &&
+      f.properties.minzoom < DETAIL_MINZOOM && f.properties.maxzoom > DETAIL_MINZOOM));
+    state.bands = {
+      overview: {areas: areasOf(overview), lines: linesOf(overview)},
+      detail: {areas: areasOf(detail), lines: linesOf(detail)},
+    };
+    state.labelTiers = {};
+    state.placed = null;
+    state.travelled = null;
+  }
+
+  function placeLabels() {
+    // Labels by the zoom tiers the basemap was built with; one array per tier, made once.
+    const tiers = state.basemap.features.filter((f) => f.properties.layer === 'label').map((f) => f.properties.minzoom);
+    const tier = Math.max(0, ...tiers.filter((t) => t <= state.zoom));
+    if (!state.labelTiers[tier]) {
+      state.labelTiers[tier] = state.basemap.features.filter((f) => f.properties.layer === 'label' && f.properties.minzoom <= tier);
+    }
+    return state.labelTiers[tier];
+  }
+
   function redraw() {
     if (!state.deck) return;
     const c = state.config;
     const colors = state.colors;
     const detail = state.zoom >= DETAIL_MINZOOM;
-    const base = detail ? state.basemap.detail.concat(state.basemap.features.filter(
-      (f) => f.properties.layer !== 'label' && f.properties.minzoom < DETAIL_MINZOOM && f.properties.maxzoom > DETAIL_MINZOOM
-    )) : state.basemap.overview;
-    const areas = base.filter((f) => f.properties.layer === 'land' || f.properties.layer === 'lake');
-    const lines = base.filter((f) => f.properties.layer === 'river' || f.properties.layer === 'border');
-    const labels = state.basemap.features.filter((f) => f.properties.layer === 'label' && f.properties.minzoom <= state.zoom);
+    const band = detail ? state.bands.detail : state.bands.overview;
+    const areas = band.areas;
+    const lines = band.lines;
+    const labels = placeLabels();
     const animating = state.animation;
     const reachedLeg = animating ? animating.leg : state.index;   // legs [0, reachedLeg) are travelled
     const legs = state.route.features;
@@ -431,7 +455,7 @@
         fontSettings: {sdf: true}, outlineWidth: 3, outlineColor: colors.halo, pickable: false}),
       new D.PathLayer({id: 'route-ahead', parameters: ON_TOP, data: legs, getPath: legPath, getColor: colors.ahead, getWidth: 2,
         widthUnits: 'pixels', pickable: false}),
-      new D.PathLayer({id: 'route-done', parameters: ON_TOP, data: legs.filter((leg, i) => i < reachedLeg), getPath: legPath,
+      new D.PathLayer({id: 'route-done', parameters: ON_TOP, data: travelled(reachedLeg), getPath: legPath,
         getColor: colors.done, getWidth: 4, widthUnits: 'pixels', capRounded: true, jointRounded: true, pickable: false}),
     ];
     if (animating) {
@@ -459,7 +483,24 @@
     state.deck.setProps({layers: layers});
   }
 
+  function travelled(reachedLeg) {
+    if (!state.travelled || state.travelled.reached !== reachedLeg) {
+      state.travelled = {reached: reachedLeg, legs: state.route.features.filter((leg, i) => i < reachedLeg)};
+    }
+    return state.travelled.legs;
+  }
+
   function labelledStops() {
+    // Placed for the view at rest; during a flight the last placement is kept (and its array with it).
+    const key = state.index + ':' + Math.round(state.zoom * 4);
+    if (state.animation && state.placed) return state.placed.stops;
+    if (state.placed && state.placed.key === key) return state.placed.stops;
+    const stops = placeStopLabels();
+    if (stops !== state.config.stops) state.placed = {key: key, stops: stops};
+    return stops;
+  }
+
+  function placeStopLabels() {
     // Greedy placement on a screen grid, current stop first, so clustered stops do not print over each other.
     const c = state.config;
     let viewports = [];
