@@ -12,13 +12,17 @@ the numbers describe this machine at this moment. Sections:
 4. geocoding      against the local test server: a warm run's requests, and a cold run's time against
                   the 1 s per request usage-policy floor;
 5. export         file size and time to first render, against pydeck's to_html(offline=True) of a
-                  deck with the same layers.
-
-Not measured yet: 50 concurrent viewers (issue 7 keeps that open).
+                  deck with the same layers;
+6. viewers        50 headless viewers (tests/streamlit_client.py: Streamlit's websocket protocol) open
+                  the story at once and step through every stop by asking for a rerun per step, the
+                  upper bound of a step's server work (the real page's steps send nothing): p95 step
+                  latency against one viewer alone and against the baseline app under the same 50,
+                  and server memory per session.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import math
@@ -36,6 +40,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "browser")]
 
 from browser_support import CHROMIUM, CHROMIUM_ARGS, Server, player_frame  # noqa: E402
 from fake_provider import FakeProvider, nominatim_place  # noqa: E402
+from streamlit_client import Viewer, cpu_seconds, resident_kib  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.json"
 RENDER_REPEATS = 3
@@ -43,6 +48,7 @@ STEP_REPEATS = 4
 RERUN_REPEATS = 8
 SCALE_STOPS = (10, 100, 1000, 5000)
 GEOCODE_PLACES = 5
+VIEWERS = 50
 # Records when the baseline's map canvas and its chapter text first appear (ms since navigation start).
 BASELINE_OBSERVER = """
 new MutationObserver(() => {
@@ -311,6 +317,78 @@ def export_benchmarks(browser) -> dict:
             "note": "network blocked for both; pydeck's file tries CDN stylesheets, which fail fast"}
 
 
+# --- 6: concurrent viewers -------------------------------------------------------------------------------
+
+
+async def viewer_walk(url: str, queries: list[str], arrived: list | None = None, hold: asyncio.Event | None = None,
+                      local_address: str | None = None) -> list:
+    """One viewer: open the first query, then one rerun per further query; keep the session until `hold`."""
+    async with Viewer(url, local_address=local_address) as viewer:
+        runs = [await viewer.run(query) for query in queries]
+        if hold is not None:
+            arrived.append(True)
+            await hold.wait()
+    bad = [run for run in runs if run.status != "FINISHED_SUCCESSFULLY" or not run.deltas]
+    if bad:
+        raise RuntimeError(f"a viewer's run failed: {bad[0]}")
+    return runs
+
+
+async def crowd(url: str, queries: list[str], viewers: int, pid: int) -> tuple[list, int, float]:
+    """`viewers` sessions at once; the server's memory is read while every session is still open."""
+    arrived: list = []
+    hold = asyncio.Event()
+    started = time.perf_counter()
+    walks = [asyncio.create_task(viewer_walk(url, queries, arrived, hold)) for _ in range(viewers)]
+    while len(arrived) < viewers and not any(walk.done() for walk in walks):  # a done walk here has failed
+        await asyncio.sleep(0.05)
+    elapsed = time.perf_counter() - started
+    rss = resident_kib(pid)
+    hold.set()
+    return [walk for walk in await asyncio.gather(*walks)], rss, elapsed
+
+
+def viewer_benchmarks() -> dict:
+    from storymap.story import load_story
+    story = load_story(ROOT / "stories" / "kim-russia-2023.yaml")
+    ours_queries = [f"story={story.id}"] + [f"story={story.id}&stop={stop.id}" for stop in story.stops[1:]]
+    # The baseline has no stops to ask for: each of its "steps" is a plain rerun of its one chart.
+    sides = {"ours": (ROOT / "app.py", ours_queries),
+             "baseline": (ROOT / "bench" / "baseline_app.py", [""] * len(ours_queries))}
+    result = {}
+    for side, (script, queries) in sides.items():
+        server = Server(script=script)
+        pid = server.process.pid
+        try:
+            asyncio.run(viewer_walk(server.url, queries))  # warm: imports, the catalog, caches
+            idle_kib = resident_kib(pid)
+            alone = [run.seconds * 1000 for run in asyncio.run(viewer_walk(server.url, queries))[1:]]
+            # 50 readers arrive at once (an article goes out): one run each, then they read.
+            arrivals, crowd_kib, _ = asyncio.run(crowd(server.url, queries[:1], VIEWERS, pid))
+            opens = [walk[0].seconds * 1000 for walk in arrivals]
+            # 50 readers step through every stop at once, each step a rerun.
+            cpu_before = cpu_seconds(pid)
+            walks, _, elapsed = asyncio.run(crowd(server.url, queries, VIEWERS, pid))
+            runs = VIEWERS * len(queries)
+            steps = [run.seconds * 1000 for walk in walks for run in walk[1:]]
+            result[side] = {
+                "crowd_open_p50_ms": median(opens), "crowd_open_p95_ms": p95(opens),
+                "alone_step_p95_ms": p95(alone), "crowd_step_p50_ms": median(steps), "crowd_step_p95_ms": p95(steps),
+                "runs_per_s": runs / elapsed, "server_cpu_ms_per_run": (cpu_seconds(pid) - cpu_before) * 1000 / runs,
+                "bytes_per_step": statistics.mean(run.bytes_received for walk in walks for run in walk[1:]),
+                "server_rss_idle_mb": idle_kib / 1024, "memory_per_session_kb": (crowd_kib - idle_kib) / VIEWERS}
+        finally:
+            server.stop()
+    ours, base = result["ours"], result["baseline"]
+    result.update(viewers=VIEWERS, steps_per_viewer=len(ours_queries) - 1,
+                  open_p95_vs_baseline_ratio=ours["crowd_open_p95_ms"] / base["crowd_open_p95_ms"],
+                  step_p95_vs_baseline_ratio=ours["crowd_step_p95_ms"] / base["crowd_step_p95_ms"],
+                  step_p95_crowd_vs_alone_ratio=ours["crowd_step_p95_ms"] / ours["alone_step_p95_ms"],
+                  note="each step here is a rerun with ?stop= (a deep-link reload), the upper bound: "
+                       "the real page steps in the browser and sends nothing")
+    return result
+
+
 def table(results: dict) -> str:
     lines = []
     page, steps = results["page"], results["reruns"]
@@ -333,6 +411,15 @@ def table(results: dict) -> str:
                  f"{export['file_bytes']['pydeck_offline']:>14,d}{export['file_bytes']['ratio']:>9.2f}")
     lines.append(f"{'export first render (ms) vs pydeck offline':<44}{export['first_render_ms']['ours']:>14.0f}"
                  f"{export['first_render_ms']['pydeck_offline']:>14.0f}{export['first_render_ms']['ratio']:>9.2f}")
+    viewers = results["viewers"]
+    for label, key in ((f"{viewers} viewers arrive: open p95 (ms)", "crowd_open_p95_ms"),
+                       (f"{viewers} viewers, step = rerun: p95 (ms)", "crowd_step_p95_ms"),
+                       ("  one viewer alone: step p95 (ms)", "alone_step_p95_ms"),
+                       ("  runs served per second", "runs_per_s"),
+                       ("  server CPU per run (ms)", "server_cpu_ms_per_run"),
+                       ("  server memory per session (KB)", "memory_per_session_kb")):
+        ours, base = viewers["ours"][key], viewers["baseline"][key]
+        lines.append(f"{label:<44}{ours:>14.1f}{base:>14.1f}{ours / base:>9.2f}")
     lines.append("")
     lines.append(f"{'stops':>6}{'file KB':>9}{'load ms':>9}{'/stop x':>8}{'route ms':>10}{'vertices':>10}"
                  f"{'/vtx x':>7}{'config KB':>10}{'rerun p50':>10}{'p95':>8}{'peak MB':>9}")
@@ -360,6 +447,7 @@ def main() -> int:
                          "baseline_p95_ms": p95(base), "p50_ratio": median(ours) / median(base),
                          "target_p95_ms": 30, "note": "AppTest script time; steps need no rerun at all"}
     results["geocoding"] = geocode_benchmarks()
+    results["viewers"] = viewer_benchmarks()
     results["scale"] = scale_benchmarks()
     RESULTS.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
     print(table(results))
