@@ -5,16 +5,16 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test bench validate chromium clean
+.PHONY: run test bench validate debian-packages clean
 
 run: $(VENV)/.run-deps
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
-test: $(VENV)/.test-deps chromium
+test: $(VENV)/.test-deps debian-packages
 	$(BIN)/python -m pytest
 
 # Benchmarks: a table on stdout and bench/results.json (ratios against baselines measured in the same run).
-bench: $(VENV)/.test-deps chromium
+bench: $(VENV)/.test-deps debian-packages
 	$(BIN)/python bench/run.py
 
 validate: $(VENV)/.run-deps
@@ -34,13 +34,15 @@ $(VENV)/.test-deps: requirements.txt requirements-dev.txt | $(VENV)/bin/python
 	touch $@ $(VENV)/.run-deps
 
 # Browser tests drive Debian's chromium through Playwright (no browser download); a Korean font lets
-# the screenshots show the stops' Korean names as readers see them instead of empty boxes.
-chromium:
+# the screenshots show the stops' Korean names as readers see them instead of empty boxes; the
+# scale-out tests run the deploy/ recipe behind Debian's nginx.
+debian-packages:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="chromium"; \
+	command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || missing="$$missing nginx"; \
 	fc-list :lang=ko 2>/dev/null | grep -q . || missing="$$missing fonts-nanum"; \
 	if [ -n "$$missing" ]; then \
-	  echo "Installing Debian packages for the browser tests:$$missing"; \
+	  echo "Installing Debian packages for the tests:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi

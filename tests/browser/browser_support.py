@@ -25,7 +25,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--no-first-run", "--disable-background-network
                  "--disable-sync", "--disable-quic", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -34,8 +34,9 @@ def _free_port() -> int:
 class Server:
     """A streamlit process serving app.py (or another script) on a free loopback port."""
 
-    def __init__(self, stories_dir: Path | None = None, geodata_dir: Path | None = None, script: Path | None = None):
-        self.port = _free_port()
+    def __init__(self, stories_dir: Path | None = None, geodata_dir: Path | None = None, script: Path | None = None,
+                 options: tuple[str, ...] = ()):
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ)
         if stories_dir is not None:
@@ -46,7 +47,8 @@ class Server:
         SCREENSHOTS.mkdir(exist_ok=True)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(script or ROOT / "app.py"), "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             *options],
             cwd=ROOT, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT)
         deadline = time.monotonic() + SERVER_START_SECONDS
         while time.monotonic() < deadline:

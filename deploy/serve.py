@@ -1,0 +1,169 @@
+"""Run N storymap processes behind nginx on this machine, or print the nginx config for a server.
+
+    python deploy/serve.py --replicas 2 --listen 127.0.0.1:8080
+    python deploy/serve.py --replicas 3 --frame-ancestors "'self' https://news.example" --print-config \\
+        > /etc/nginx/conf.d/storymap.conf
+
+The local run is the recipe in docs/deploy.md, whole: it starts the replicas on loopback ports,
+renders deploy/nginx-storymap.conf.template for them, and runs Debian's nginx in the foreground
+as the current user (its files go to a temporary folder). Ctrl-C stops everything. Standard
+library only, so it runs from the app's own virtualenv.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = Path(__file__).with_name("nginx-storymap.conf.template")
+START_SECONDS = 90
+# What may go in frame-ancestors: keywords and origins. Anything else could break out of the quoted
+# nginx directive, so it is refused rather than escaped.
+FRAME_SOURCE = re.compile(r"^(?:'self'|'none'|https?:|https?://(?:\*\.)?[A-Za-z0-9.-]+(?::\d{1,5})?)$")
+
+
+class DeployError(ValueError):
+    """A bad option, told as what to do."""
+
+
+def frame_ancestors_value(text: str) -> str:
+    sources = text.split()
+    bad = [source for source in sources if not FRAME_SOURCE.match(source)]
+    if bad or not sources:
+        raise DeployError(f"--frame-ancestors: {bad[0] if bad else 'nothing'!r} is not an origin; give "
+                          "'self' and origins like https://news.example, separated by spaces")
+    if "'none'" in sources:
+        raise DeployError("--frame-ancestors: 'none' would stop Streamlit framing its own player; "
+                          "give 'self' alone to forbid other sites")
+    if "'self'" not in sources:
+        sources.insert(0, "'self'")  # the page frames its player from its own origin
+    return " ".join(sources)
+
+
+def site_config(replica_ports: list[int], listen: str, frame_ancestors: str = "'self'") -> str:
+    """The server block and upstream for /etc/nginx/conf.d/, with replicas on 127.0.0.1."""
+    if not replica_ports:
+        raise DeployError("--replicas: give at least 1")
+    if not re.fullmatch(r"(?:[0-9.]+:|\[[0-9a-fA-F:]+\]:)?\d{1,5}", listen):
+        raise DeployError(f"--listen: {listen!r} is not a port or address:port, e.g. 127.0.0.1:8080")
+    servers = "\n".join(f"    server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;" for port in replica_ports)
+    return (TEMPLATE.read_text(encoding="utf-8").replace("{{SERVERS}}", servers).replace("{{LISTEN}}", listen)
+            .replace("{{FRAME_ANCESTORS}}", frame_ancestors_value(frame_ancestors)))
+
+
+def nginx_conf(site: str, prefix: Path) -> str:
+    """A whole nginx.conf around the site for an unprivileged foreground nginx with its files in `prefix`."""
+    temp = "\n".join(f"    {kind}_temp_path {prefix / kind};" for kind in
+                     ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    return f"""daemon off;
+worker_processes auto;
+pid {prefix / 'nginx.pid'};
+error_log {prefix / 'error.log'} warn;
+events {{ worker_connections 4096; }}
+http {{
+    # Which replica served each request, last ("a, b" when nginx moved on from a dead replica a).
+    log_format storymap '$remote_addr $status "$request" $upstream_addr';
+    access_log {prefix / 'access.log'} storymap;
+{temp}
+{site}
+}}
+"""
+
+
+def wait_healthy(url: str, process: subprocess.Popen, seconds: float = START_SECONDS) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[0]} exited with {process.returncode} before {url} answered")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as reply:
+                if reply.read() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {seconds:.0f} s")
+
+
+def start_replica(port: int) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+                             "--server.port", str(port), "--server.address", "127.0.0.1"], cwd=ROOT)
+
+
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], prog="deploy/serve.py")
+    parser.add_argument("--replicas", type=int, default=2, help="app processes (default 2; one per core)")
+    parser.add_argument("--first-port", type=int, default=8501, help="the first replica's port (default 8501)")
+    parser.add_argument("--replica-ports", help="the replicas' ports, comma-separated (overrides the two above)")
+    parser.add_argument("--listen", default="127.0.0.1:8080", help="nginx's address:port (default 127.0.0.1:8080)")
+    parser.add_argument("--frame-ancestors", default="'self'",
+                        help="sites allowed to embed the page, e.g. \"'self' https://news.example\"")
+    parser.add_argument("--print-config", action="store_true", help="print the nginx site config and exit")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = parse_arguments(argv)
+    try:
+        ports = ([int(port) for port in options.replica_ports.split(",")] if options.replica_ports
+                 else [options.first_port + i for i in range(options.replicas)])
+        site = site_config(ports, options.listen, options.frame_ancestors)
+    except (DeployError, ValueError) as error:
+        print(f"deploy/serve.py: {error}", file=sys.stderr)
+        return 2
+    if options.print_config:
+        print(site, end="")
+        return 0
+    nginx = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
+    if nginx is None:
+        print("deploy/serve.py: nginx is not installed; on Debian: apt-get install nginx", file=sys.stderr)
+        return 2
+
+    prefix = Path(tempfile.mkdtemp(prefix="storymap-nginx-"))
+    (prefix / "nginx.conf").write_text(nginx_conf(site, prefix), encoding="utf-8")
+    children: list[subprocess.Popen] = []
+
+    def stop(*_):
+        for child in reversed(children):
+            if child.poll() is None:
+                child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        for port in ports:
+            children.append(start_replica(port))
+        for port, child in zip(ports, children):
+            wait_healthy(f"http://127.0.0.1:{port}/_stcore/health", child)
+            print(f"storymap: replica 127.0.0.1:{port} is process {child.pid}", flush=True)
+        proxy = subprocess.Popen([nginx, "-p", str(prefix), "-c", str(prefix / "nginx.conf"),
+                                  "-e", str(prefix / "error.log")])
+        children.append(proxy)
+        host = options.listen if ":" in options.listen else f"127.0.0.1:{options.listen}"
+        wait_healthy(f"http://{host}/_stcore/health", proxy)
+        print(f"storymap: {len(ports)} replicas behind http://{host} (nginx files: {prefix})", flush=True)
+        return proxy.wait()
+    except KeyboardInterrupt:
+        return 0
+    except RuntimeError as error:
+        print(f"deploy/serve.py: {error}; nginx's log: {prefix / 'error.log'}", file=sys.stderr)
+        return 1
+    finally:
+        stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

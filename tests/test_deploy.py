@@ -1,0 +1,205 @@
+"""deploy/serve.py and its nginx template: the rendered config, and the recipe run whole behind Debian's nginx."""
+
+from __future__ import annotations
+
+import asyncio
+import fnmatch
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from deploy_support import Deployment, free_port, nginx_binary
+from helpers import ROOT
+from streamlit_client import Viewer
+
+spec = importlib.util.spec_from_file_location("deploy_serve", ROOT / "deploy" / "serve.py")
+serve = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(serve)
+
+NEWS_SITE = "https://news.example"
+READERS = [f"127.0.0.{host}" for host in range(2, 10)]  # eight readers' machines, all loopback
+
+
+def test_the_site_config_names_every_replica_and_the_framing_rule():
+    site = serve.site_config([8501, 8502, 8503], "127.0.0.1:8080", NEWS_SITE)
+    assert [line.split()[1] for line in site.splitlines() if line.strip().startswith("server 127")] == [
+        "127.0.0.1:8501", "127.0.0.1:8502", "127.0.0.1:8503"]
+    assert "hash $remote_addr consistent;" in site
+    assert f"frame-ancestors 'self' {NEWS_SITE}\" always;" in site
+    assert "listen 127.0.0.1:8080;" in site
+    assert "{{" not in site
+
+
+@pytest.mark.parametrize("bad, says", [
+    ('https://news.example"; add_header X-Evil 1', "is not an origin"),
+    ("javascript:alert(1)", "is not an origin"),
+    ("*", "is not an origin"),
+    ("", "'nothing' is not an origin"),
+    ("'none'", "would stop Streamlit framing its own player"),
+])
+def test_frame_ancestors_refuses_anything_but_origins(bad, says):
+    with pytest.raises(serve.DeployError, match=says):
+        serve.site_config([8501], "8080", bad)
+
+
+def test_a_bad_option_is_one_line_on_stderr(capsys):
+    assert serve.main(["--listen", "8080; evil", "--print-config"]) == 2
+    assert capsys.readouterr().err == ("deploy/serve.py: --listen: '8080; evil' is not a port or address:port, "
+                                       "e.g. 127.0.0.1:8080\n")
+
+
+def test_print_config_prints_the_site_config(capsys):
+    assert serve.main(["--replicas", "3", "--first-port", "9001", "--listen", "80", "--print-config"]) == 0
+    assert capsys.readouterr().out == serve.site_config([9001, 9002, 9003], "80")
+
+
+def test_the_rendered_config_passes_nginx_own_check(tmp_path):
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(serve.nginx_conf(serve.site_config([8501, 8502], "127.0.0.1:8080", NEWS_SITE), tmp_path))
+    checked = subprocess.run([nginx_binary(), "-t", "-p", str(tmp_path), "-c", str(conf), "-e",
+                              str(tmp_path / "error.log")], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+    assert "syntax is ok" in checked.stderr
+
+
+@pytest.fixture(scope="module")
+def deployment():
+    running = Deployment(replicas=2, frame_ancestors=NEWS_SITE)
+    yield running
+    running.stop()
+
+
+def fetch(url: str) -> tuple[int, dict, bytes]:
+    with urllib.request.urlopen(url, timeout=30) as reply:
+        return reply.status, dict(reply.headers), reply.read()
+
+
+def test_the_page_and_its_data_come_through_the_proxy_with_the_framing_rule(deployment):
+    status, headers, body = fetch(deployment.url + "/?story=kim-russia-2023")
+    assert status == 200 and b"<div id=\"root\">" in body
+    assert headers["Content-Security-Policy"] == f"frame-ancestors 'self' {NEWS_SITE}"
+    status, headers, body = fetch(deployment.url + "/app/static/kim-russia-2023.route.geojson")
+    assert status == 200 and json.loads(body)["type"] == "FeatureCollection"
+    assert headers["Content-Security-Policy"] == f"frame-ancestors 'self' {NEWS_SITE}"
+
+
+async def open_story(url: str, address: str):
+    async with Viewer(url, local_address=address) as viewer:
+        return await viewer.run("story=kim-russia-2023&stop=vostochny", keep_text=True)
+
+
+def stream_replicas(deployment) -> dict[str, list[str]]:
+    """For each reader's address, the replicas its websocket connections ended on, in order."""
+    seen: dict[str, list[str]] = {}
+    for client, status, request, tried in deployment.access_log():
+        if request.startswith("GET /_stcore/stream") and status == "101":
+            seen.setdefault(client, []).append(tried.split(", ")[-1])
+    return seen
+
+
+def test_each_reader_sticks_to_one_replica_and_readers_spread_over_both(deployment):
+    for _ in range(2):  # every reader connects twice: the second time is a reconnect
+        for address in READERS:
+            run = asyncio.run(open_story(deployment.url, address))
+            assert run.status == "FINISHED_SUCCESSFULLY"
+            assert any("Vostochny" in text for text in run.texts), "the story's chapter did not come through"
+    seen = stream_replicas(deployment)
+    assert sorted(seen) == READERS
+    assert all(len(replicas) == 2 and len(set(replicas)) == 1 for replicas in seen.values()), seen
+    assert {replicas[0] for replicas in seen.values()} == {f"127.0.0.1:{port}" for port in deployment.replica_ports}
+
+
+def test_when_a_replica_dies_its_readers_are_served_by_the_other(deployment):
+    # Runs last in this module: it stops one of the module's replicas.
+    asyncio.run(open_story(deployment.url, READERS[0]))
+    port = int(stream_replicas(deployment)[READERS[0]][-1].rsplit(":", 1)[1])
+    pid = deployment.replica_pids[port]
+    os.kill(pid, 15)
+    deadline = time.monotonic() + 30
+    while os.path.exists(f"/proc/{pid}") and time.monotonic() < deadline:
+        with open(f"/proc/{pid}/stat") as stat:
+            if stat.read().rsplit(")", 1)[1].split()[0] == "Z":
+                break
+        time.sleep(0.1)
+    run = asyncio.run(open_story(deployment.url, READERS[0]))
+    assert run.status == "FINISHED_SUCCESSFULLY" and any("Vostochny" in text for text in run.texts)
+    assert stream_replicas(deployment)[READERS[0]][-1] != f"127.0.0.1:{port}"
+    assert deployment.access_log()[-1][3].startswith(f"127.0.0.1:{port}, "), "nginx did not try the dead replica first"
+
+
+# --- the Dockerfile (no Docker engine on the test machines: its file set and its CMD are run here) ---
+
+
+def image_files(context, ignore_lines: list[str]) -> list[str]:
+    """The build context's files that .dockerignore lets in (names, relative paths and **/ patterns)."""
+    patterns = [line.strip() for line in ignore_lines if line.strip() and not line.startswith("#")]
+    assert not [p for p in patterns if p.startswith("!") or "**" in p.removeprefix("**/")], \
+        "this test understands only names, relative paths and a leading **/ in .dockerignore"
+
+    def ignored(relative: str) -> bool:
+        parts = relative.split("/")
+        prefixes = ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
+        for pattern in patterns:
+            if pattern.startswith("**/"):
+                if any(fnmatch.fnmatch(part, pattern[3:]) for part in parts):
+                    return True
+            elif any(fnmatch.fnmatch(prefix, pattern) for prefix in prefixes):
+                return True
+        return False
+
+    files = []
+    for folder, dirs, names in os.walk(context):
+        for name in names + [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
+            relative = os.path.relpath(os.path.join(folder, name), context)
+            if not ignored(relative):
+                files.append(relative)
+        dirs[:] = [d for d in dirs if not ignored(os.path.relpath(os.path.join(folder, d), context))
+                   and not os.path.islink(os.path.join(folder, d))]
+    return sorted(files)
+
+
+def test_the_image_cmd_serves_the_story_from_the_image_files(tmp_path):
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert re.search(r"^FROM python:3\.11-", dockerfile, re.M), "the image must run the Python the app is tested on"
+    assert "COPY . ." in dockerfile
+    files = image_files(ROOT, (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines())
+    assert "app.py" in files and "stories/kim-russia-2023.yaml" in files and "static" in files
+    assert not [f for f in files if f.startswith(("tests/", ".venv/", ".git/")) or "__pycache__" in f
+                or f == ".streamlit/secrets.toml"]
+    image = tmp_path / "app"
+    for relative in files:
+        target = image / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        source = ROOT / relative
+        if source.is_symlink():
+            target.symlink_to(os.readlink(source))
+        else:
+            shutil.copy2(source, target)
+
+    port = free_port()
+    command = json.loads(re.search(r"^CMD (\[.*\])$", dockerfile, re.M)[1])
+    assert command[0] == "streamlit"
+    command = [sys.executable, "-m", "streamlit"] + [
+        {"8501": str(port), "0.0.0.0": "127.0.0.1"}.get(part, part) for part in command[1:]]
+    log = tmp_path / "server.log"
+    server = subprocess.Popen(command, cwd=image, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    try:
+        serve.wait_healthy(f"http://127.0.0.1:{port}/_stcore/health", server)
+        healthcheck = json.loads(re.search(r"CMD (\[.*\])\n", dockerfile.split("HEALTHCHECK", 1)[1])[1])
+        assert subprocess.run([sys.executable] + [part.replace("8501", str(port)) for part in healthcheck[1:]],
+                              timeout=30).returncode == 0
+        run = asyncio.run(open_story(f"http://127.0.0.1:{port}", "127.0.0.1"))
+        assert run.status == "FINISHED_SUCCESSFULLY" and any("Vostochny" in text for text in run.texts), \
+            log.read_text()
+        status, _, body = fetch(f"http://127.0.0.1:{port}/app/static/kim-russia-2023.basemap.geojson")
+        assert status == 200 and body == (ROOT / "geodata" / "kim-russia-2023.basemap.geojson").read_bytes()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
