@@ -333,8 +333,17 @@
     state.els.map.style.background = 'var(--sea)';
     const overview = overviewViewState();
     state.viewState = overview;
+    // Our own canvas, its drawing buffer already at the map's size: left to deck.gl, the first frame
+    // is drawn on the browser's default 300 x 150 canvas, and resizing it afterwards stalled software
+    // WebGL for over 2 s (bench/ section 1).
+    const canvas = document.createElement('canvas');
+    const box = state.els.map.getBoundingClientRect();
+    canvas.width = Math.max(1, Math.round(box.width * window.devicePixelRatio));
+    canvas.height = Math.max(1, Math.round(box.height * window.devicePixelRatio));
+    canvas.style.cssText = 'position: absolute; left: 0; top: 0; width: 100%; height: 100%;';
+    state.els.map.appendChild(canvas);
     state.deck = new D.Deck({
-      parent: state.els.map,
+      canvas,
       views: new D.MapView({repeat: false}),
       initialViewState: overview,
       controller: {dragRotate: false, touchRotate: false, keyboard: false},
