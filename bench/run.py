@@ -8,7 +8,7 @@ the numbers describe this machine at this moment. Sections:
 2. steps          key press to new chapter text, and to the camera at rest, against the baseline's
                   button-to-rerun latency; bytes over the websocket per step; script time per rerun;
 3. scale          generated stories of 10 to 5,000 stops: load+validate, route build, player config
-                  bytes, rerun time (AppTest), peak memory; growth per stop, against the 10-stop story;
+                  bytes, script time per rerun (Streamlit's page profile), peak memory; growth per stop, against the 10-stop story;
 4. geocoding      against the local test server: a warm run's requests, and a cold run's time against
                   the 1 s per request usage-policy floor;
 5. export         file size and time to first render, against pydeck's to_html(offline=True) of a
@@ -17,7 +17,9 @@ the numbers describe this machine at this moment. Sections:
                   the story at once and step through every stop by asking for a rerun per step, the
                   upper bound of a step's server work (the real page's steps send nothing): p95 step
                   latency against one viewer alone and against the baseline app under the same 50,
-                  and server memory per session.
+                  and server memory per session;
+7. scale-out      the same 50 viewers, from 50 loopback addresses, through deploy/serve.py (nginx in
+                  front) with 1 and then 2 replicas: runs served per second and p95 step latency.
 """
 
 from __future__ import annotations
@@ -40,21 +42,42 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "browser")]
 
 from browser_support import CHROMIUM, CHROMIUM_ARGS, Server, player_frame  # noqa: E402
 from fake_provider import FakeProvider, nominatim_place  # noqa: E402
+from deploy_support import Deployment  # noqa: E402
 from streamlit_client import Viewer, cpu_seconds, resident_kib  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.json"
 RENDER_REPEATS = 3
 STEP_REPEATS = 4
-RERUN_REPEATS = 8
+RERUN_REPEATS = 60
 SCALE_STOPS = (10, 100, 1000, 5000)
 GEOCODE_PLACES = 5
 VIEWERS = 50
-# Records when the baseline's map canvas and its chapter text first appear (ms since navigation start).
-BASELINE_OBSERVER = """
+# In every frame of the page: when the first WebGL draw call lands on a drawing buffer of at least
+# 200 x 200 (the map at its real size, not a browser's default 300 x 150 canvas), and the next
+# animation frame after it, when that drawing reaches the screen. The same rule for every side,
+# so "map drawn" means the same thing for ours, the baseline and pydeck's file.
+MAP_DRAWN = """
+(() => {
+  const mark = (name, at) => { try { if (!window.top[name]) window.top[name] = at; } catch (e) {} };
+  for (const proto of [WebGLRenderingContext.prototype, WebGL2RenderingContext.prototype]) {
+    for (const name of ['drawArrays', 'drawElements', 'drawArraysInstanced', 'drawElementsInstanced']) {
+      const original = proto[name];
+      proto[name] = function (...args) {
+        if (this.drawingBufferWidth >= 200 && this.drawingBufferHeight >= 200 && !window.__drawSeen) {
+          window.__drawSeen = true;
+          requestAnimationFrame(() => mark('__mapDrawnAt', performance.timeOrigin + performance.now()));
+        }
+        return original.apply(this, args);
+      };
+    }
+  }
+})();
+"""
+# When the baseline's chapter text first appears.
+BASELINE_TEXT = """
 new MutationObserver(() => {
-  if (!window.__canvasAt && document.querySelector('canvas')) window.__canvasAt = performance.now();
   if (!window.__textAt && document.body && document.body.innerText.includes('Baseline chapter 1')) {
-    window.__textAt = performance.now();
+    window.__textAt = performance.timeOrigin + performance.now();
   }
 }).observe(document, {childList: true, subtree: true, characterData: true});
 """
@@ -82,24 +105,27 @@ def browser_session():
 def page_benchmarks(browser) -> dict:
     ours, baseline = Server(), Server(script=ROOT / "bench" / "baseline_app.py")
     try:
-        # Both sides are timed in the page, from the top document's navigation start: the player marks
-        # its own ready and first-frame moments; the baseline's are caught by a MutationObserver.
-        # (Playwright's own waiting would add its polling latency to one side only.)
+        # Both sides are timed in the page, from the top document's navigation start, by MAP_DRAWN
+        # and by when the chapter text is there (the player marks its own; the baseline's is caught
+        # by a MutationObserver). Playwright's own waiting would add its polling to one side only.
         our_render, base_render = [], []
         for _ in range(RENDER_REPEATS):
             page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.add_init_script(MAP_DRAWN)
             page.goto(ours.url + "/?story=kim-russia-2023")
             frame = player_frame(page, timeout_s=60)
-            top_origin = page.evaluate("() => performance.timeOrigin")
-            done = frame.evaluate("() => performance.timeOrigin + Math.max(window.storymapState.timings.frame, "
-                                  "window.storymapState.timings.ready)")
-            our_render.append(done - top_origin)
+            page.wait_for_function("() => window.__mapDrawnAt", timeout=60_000)
+            text_at = frame.evaluate("() => performance.timeOrigin + window.storymapState.timings.ready")
+            our_render.append(max(page.evaluate("() => window.__mapDrawnAt"), text_at)
+                              - page.evaluate("() => performance.timeOrigin"))
             page.close()
             page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.add_init_script(BASELINE_OBSERVER)
+            page.add_init_script(MAP_DRAWN)
+            page.add_init_script(BASELINE_TEXT)
             page.goto(baseline.url)
-            page.wait_for_function("() => window.__canvasAt && window.__textAt", timeout=60_000)
-            base_render.append(page.evaluate("() => Math.max(window.__canvasAt, window.__textAt)"))
+            page.wait_for_function("() => window.__mapDrawnAt && window.__textAt", timeout=60_000)
+            base_render.append(page.evaluate("() => Math.max(window.__mapDrawnAt, window.__textAt) "
+                                             "- performance.timeOrigin"))
             page.close()
 
         # Steps: ours, key press -> new chapter heading; -> camera at rest (the end of the leg animation).
@@ -150,25 +176,23 @@ def page_benchmarks(browser) -> dict:
     }
 
 
-def rerun_times(stories_dir: Path | None, geodata_dir: Path | None, query: dict, repeats: int,
-                script: Path = ROOT / "app.py") -> list[float]:
-    """Script time per rerun under AppTest (the first run is excluded: it loads the catalog)."""
-    from streamlit.testing.v1 import AppTest
-    for name, value in (("STORYMAP_STORIES_DIR", stories_dir), ("STORYMAP_GEODATA_DIR", geodata_dir)):
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = str(value)
-    app = AppTest.from_file(str(script), default_timeout=120)
-    for key, value in query.items():
-        app.query_params[key] = value
-    app.run()
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        app.run()
-        times.append((time.perf_counter() - started) * 1000)
-    return times
+def script_times(stories_dir: Path | None, geodata_dir: Path | None, queries: list[str], repeats: int,
+                 script: Path = ROOT / "app.py") -> list[float]:
+    """Streamlit's own timing of each script run (its page profile), in a real server, one viewer
+    rerunning `repeats` times through `queries`; the first run (which loads the catalog) is left out."""
+    server = Server(stories_dir, geodata_dir, script=script, options=("--browser.gatherUsageStats", "true"))
+
+    async def walk():
+        async with Viewer(server.url) as viewer:
+            await viewer.run(queries[0])
+            return [await viewer.run(queries[i % len(queries)]) for i in range(repeats)]
+    try:
+        runs = asyncio.run(walk())
+    finally:
+        server.stop()
+    if any(run.script_ms is None or run.status != "FINISHED_SUCCESSFULLY" for run in runs):
+        raise RuntimeError(f"no page profile or a failed run: {runs[0]}")
+    return [run.script_ms for run in runs]
 
 
 # --- 3: scale ----------------------------------------------------------------------------------------
@@ -226,7 +250,7 @@ def scale_benchmarks() -> dict:
         from storymap.catalog import load_bundle
         config = player_config(load_bundle(story, geodata), data={"route": "x", "basemap": "y"},
                                start={"stop": None, "mode": "page", "autoplay": False, "dwell_override": None})
-        reruns = rerun_times(stories, geodata, {"story": story.id}, max(3, RERUN_REPEATS // (1 + stops // 1000)))
+        reruns = script_times(stories, geodata, [f"story={story.id}"], RERUN_REPEATS)
         rows[stops] = {"file_bytes": path.stat().st_size, "load_validate_ms": load_ms, "route_build_ms": route_ms,
                        "route_vertices": sum(len(f["geometry"]["coordinates"]) for f in route["features"]),
                        "player_config_bytes": len(json.dumps(config, ensure_ascii=False).encode()),
@@ -296,21 +320,21 @@ def export_benchmarks(browser) -> dict:
     pydeck_file = folder / "pydeck.html"
     pydeck_file.write_text(deck.to_html(as_string=True, offline=True), encoding="utf-8")
 
-    def render_ms(path: Path, ready_js: str) -> float:
+    def render_ms(path: Path) -> float:
+        """Navigation start to the map drawn at its real size (MAP_DRAWN), timed in the page."""
         times = []
         for _ in range(RENDER_REPEATS):
             page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.add_init_script(MAP_DRAWN)
             page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
-            started = time.perf_counter()
             page.goto(path.as_uri())
-            page.wait_for_function(ready_js, timeout=60_000)
-            times.append((time.perf_counter() - started) * 1000)
+            page.wait_for_function("() => window.__mapDrawnAt", timeout=60_000)
+            times.append(page.evaluate("() => window.__mapDrawnAt - performance.timeOrigin"))
             page.close()
         return median(times)
 
-    ours_ms = render_ms(ours, "() => document.getElementById('storymap').dataset.state === 'ready' "
-                              "&& window.storymapState.frames > 0")
-    pydeck_ms = render_ms(pydeck_file, "() => !!document.querySelector('canvas')")
+    ours_ms = render_ms(ours)
+    pydeck_ms = render_ms(pydeck_file)
     return {"file_bytes": {"ours": ours.stat().st_size, "pydeck_offline": pydeck_file.stat().st_size,
                            "ratio": ours.stat().st_size / pydeck_file.stat().st_size},
             "first_render_ms": {"ours": ours_ms, "pydeck_offline": pydeck_ms, "ratio": ours_ms / pydeck_ms},
@@ -334,16 +358,20 @@ async def viewer_walk(url: str, queries: list[str], arrived: list | None = None,
     return runs
 
 
-async def crowd(url: str, queries: list[str], viewers: int, pid: int) -> tuple[list, int, float]:
-    """`viewers` sessions at once; the server's memory is read while every session is still open."""
+async def crowd(url: str, queries: list[str], viewers: int, pid: int | None = None,
+                spread: bool = False) -> tuple[list, int | None, float]:
+    """`viewers` sessions at once; the server's memory is read while every session is still open.
+    With `spread`, each viewer comes from its own loopback address (127.0.0.2, .3, ...), as readers
+    on different machines would, so a proxy hashing addresses can spread them."""
     arrived: list = []
     hold = asyncio.Event()
     started = time.perf_counter()
-    walks = [asyncio.create_task(viewer_walk(url, queries, arrived, hold)) for _ in range(viewers)]
+    walks = [asyncio.create_task(viewer_walk(url, queries, arrived, hold, f"127.0.0.{2 + i}" if spread else None))
+             for i in range(viewers)]
     while len(arrived) < viewers and not any(walk.done() for walk in walks):  # a done walk here has failed
         await asyncio.sleep(0.05)
     elapsed = time.perf_counter() - started
-    rss = resident_kib(pid)
+    rss = resident_kib(pid) if pid else None
     hold.set()
     return [walk for walk in await asyncio.gather(*walks)], rss, elapsed
 
@@ -389,6 +417,29 @@ def viewer_benchmarks() -> dict:
     return result
 
 
+def scale_out_benchmarks() -> dict:
+    from storymap.story import load_story
+    story = load_story(ROOT / "stories" / "kim-russia-2023.yaml")
+    queries = [f"story={story.id}"] + [f"story={story.id}&stop={stop.id}" for stop in story.stops[1:]]
+    result = {}
+    for replicas in (1, 2):
+        deployment = Deployment(replicas=replicas)
+        try:
+            asyncio.run(crowd(deployment.url, queries[:1], VIEWERS, spread=True))  # warm every replica
+            walks, _, elapsed = asyncio.run(crowd(deployment.url, queries, VIEWERS, spread=True))
+            served = {upstream.split(", ")[-1] for _, status, request, upstream in deployment.access_log()
+                      if request.startswith("GET /_stcore/stream") and status == "101"}
+        finally:
+            deployment.stop()
+        steps = [run.seconds * 1000 for walk in walks for run in walk[1:]]
+        result[replicas] = {"runs_per_s": VIEWERS * len(queries) / elapsed, "step_p50_ms": median(steps),
+                            "step_p95_ms": p95(steps), "replicas_used": len(served)}
+    result["throughput_ratio_2_vs_1"] = result[2]["runs_per_s"] / result[1]["runs_per_s"]
+    result["note"] = (f"{os.cpu_count()} cores shared by the replicas, nginx and the 50 viewers' client; "
+                      "each step is a rerun (the upper bound)")
+    return result
+
+
 def table(results: dict) -> str:
     lines = []
     page, steps = results["page"], results["reruns"]
@@ -411,15 +462,20 @@ def table(results: dict) -> str:
                  f"{export['file_bytes']['pydeck_offline']:>14,d}{export['file_bytes']['ratio']:>9.2f}")
     lines.append(f"{'export first render (ms) vs pydeck offline':<44}{export['first_render_ms']['ours']:>14.0f}"
                  f"{export['first_render_ms']['pydeck_offline']:>14.0f}{export['first_render_ms']['ratio']:>9.2f}")
-    viewers = results["viewers"]
-    for label, key in ((f"{viewers} viewers arrive: open p95 (ms)", "crowd_open_p95_ms"),
-                       (f"{viewers} viewers, step = rerun: p95 (ms)", "crowd_step_p95_ms"),
+    viewers, crowd_size = results["viewers"], results["viewers"]["viewers"]
+    for label, key in ((f"{crowd_size} viewers arrive: open p95 (ms)", "crowd_open_p95_ms"),
+                       (f"{crowd_size} viewers, step = rerun: p95 (ms)", "crowd_step_p95_ms"),
                        ("  one viewer alone: step p95 (ms)", "alone_step_p95_ms"),
                        ("  runs served per second", "runs_per_s"),
                        ("  server CPU per run (ms)", "server_cpu_ms_per_run"),
                        ("  server memory per session (KB)", "memory_per_session_kb")):
         ours, base = viewers["ours"][key], viewers["baseline"][key]
         lines.append(f"{label:<44}{ours:>14.1f}{base:>14.1f}{ours / base:>9.2f}")
+    out = results["scale_out"]
+    lines.append(f"{'behind nginx, 2 replicas vs 1: runs per s':<44}{out[2]['runs_per_s']:>14.1f}"
+                 f"{out[1]['runs_per_s']:>14.1f}{out['throughput_ratio_2_vs_1']:>9.2f}")
+    lines.append(f"{'behind nginx, 2 replicas vs 1: step p95 (ms)':<44}{out[2]['step_p95_ms']:>14.1f}"
+                 f"{out[1]['step_p95_ms']:>14.1f}{out[2]['step_p95_ms'] / out[1]['step_p95_ms']:>9.2f}")
     lines.append("")
     lines.append(f"{'stops':>6}{'file KB':>9}{'load ms':>9}{'/stop x':>8}{'route ms':>10}{'vertices':>10}"
                  f"{'/vtx x':>7}{'config KB':>10}{'rerun p50':>10}{'p95':>8}{'peak MB':>9}")
@@ -441,13 +497,17 @@ def main() -> int:
     finally:
         browser.close()
         playwright.stop()
-    ours = rerun_times(None, None, {"story": "kim-russia-2023"}, RERUN_REPEATS * 2)
-    base = rerun_times(None, None, {}, RERUN_REPEATS * 2, script=ROOT / "bench" / "baseline_app.py")
+    from storymap.story import load_story
+    story = load_story(ROOT / "stories" / "kim-russia-2023.yaml")
+    ours = script_times(None, None, [f"story={story.id}&stop={stop.id}" for stop in story.stops], RERUN_REPEATS)
+    base = script_times(None, None, [""], RERUN_REPEATS, script=ROOT / "bench" / "baseline_app.py")
     results["reruns"] = {"ours_p50_ms": median(ours), "ours_p95_ms": p95(ours), "baseline_p50_ms": median(base),
                          "baseline_p95_ms": p95(base), "p50_ratio": median(ours) / median(base),
-                         "target_p95_ms": 30, "note": "AppTest script time; steps need no rerun at all"}
+                         "target_p95_ms": 30, "note": "Streamlit's own script timing (page profile) in a real server, "
+                         "one viewer rerunning with ?stop=; the page's steps need no rerun at all"}
     results["geocoding"] = geocode_benchmarks()
     results["viewers"] = viewer_benchmarks()
+    results["scale_out"] = scale_out_benchmarks()
     results["scale"] = scale_benchmarks()
     RESULTS.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
     print(table(results))

@@ -30,6 +30,10 @@ class Run:
     deltas: int
     status: str  # ForwardMsg.ScriptFinishedStatus name, e.g. FINISHED_SUCCESSFULLY
     texts: list[str] = field(default_factory=list)
+    # Streamlit's own timing of the script run, sent only by a server started with
+    # --browser.gatherUsageStats true (the page profile the browser would report; this viewer
+    # reports nothing anywhere).
+    script_ms: float | None = None
 
 
 class Viewer:
@@ -62,6 +66,7 @@ class Viewer:
         await self._socket.send(back.SerializeToString())
         received = deltas = 0
         texts: list[str] = []
+        script_ms = None
         while True:
             raw = await asyncio.wait_for(self._socket.recv(), RUN_TIMEOUT_SECONDS)
             received += len(raw)
@@ -74,11 +79,13 @@ class Viewer:
                 deltas += 1
                 if keep_text:
                     texts.append(str(message.delta))
+            elif kind == "page_profile":
+                script_ms = message.page_profile.exec_time / 1000
             elif kind == "script_finished":
                 status = ForwardMsg.ScriptFinishedStatus.Name(message.script_finished)
                 # A rerun request may finish the previous run first; only our own run's end counts.
                 if status != "FINISHED_EARLY_FOR_RERUN":
-                    return Run(query, time.perf_counter() - started, received, deltas, status, texts)
+                    return Run(query, time.perf_counter() - started, received, deltas, status, texts, script_ms)
 
 
 def resident_kib(pid: int) -> int:
