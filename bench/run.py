@@ -43,7 +43,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "browser")]
 from browser_support import CHROMIUM, CHROMIUM_ARGS, Server, player_frame  # noqa: E402
 from fake_provider import FakeProvider, nominatim_place  # noqa: E402
 from deploy_support import Deployment  # noqa: E402
-from streamlit_client import Viewer, cpu_seconds, resident_kib  # noqa: E402
+from streamlit_client import Viewer, cpu_seconds, resident_kib, run_async  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.json"
 RENDER_REPEATS = 3
@@ -187,7 +187,7 @@ def script_times(stories_dir: Path | None, geodata_dir: Path | None, queries: li
             await viewer.run(queries[0])
             return [await viewer.run(queries[i % len(queries)]) for i in range(repeats)]
     try:
-        runs = asyncio.run(walk())
+        runs = run_async(walk())
     finally:
         server.stop()
     if any(run.script_ms is None or run.status != "FINISHED_SUCCESSFULLY" for run in runs):
@@ -388,15 +388,15 @@ def viewer_benchmarks() -> dict:
         server = Server(script=script)
         pid = server.process.pid
         try:
-            asyncio.run(viewer_walk(server.url, queries))  # warm: imports, the catalog, caches
+            run_async(viewer_walk(server.url, queries))  # warm: imports, the catalog, caches
             idle_kib = resident_kib(pid)
-            alone = [run.seconds * 1000 for run in asyncio.run(viewer_walk(server.url, queries))[1:]]
+            alone = [run.seconds * 1000 for run in run_async(viewer_walk(server.url, queries))[1:]]
             # 50 readers arrive at once (an article goes out): one run each, then they read.
-            arrivals, crowd_kib, _ = asyncio.run(crowd(server.url, queries[:1], VIEWERS, pid))
+            arrivals, crowd_kib, _ = run_async(crowd(server.url, queries[:1], VIEWERS, pid))
             opens = [walk[0].seconds * 1000 for walk in arrivals]
             # 50 readers step through every stop at once, each step a rerun.
             cpu_before = cpu_seconds(pid)
-            walks, _, elapsed = asyncio.run(crowd(server.url, queries, VIEWERS, pid))
+            walks, _, elapsed = run_async(crowd(server.url, queries, VIEWERS, pid))
             runs = VIEWERS * len(queries)
             steps = [run.seconds * 1000 for walk in walks for run in walk[1:]]
             result[side] = {
@@ -425,8 +425,8 @@ def scale_out_benchmarks() -> dict:
     for replicas in (1, 2):
         deployment = Deployment(replicas=replicas)
         try:
-            asyncio.run(crowd(deployment.url, queries[:1], VIEWERS, spread=True))  # warm every replica
-            walks, _, elapsed = asyncio.run(crowd(deployment.url, queries, VIEWERS, spread=True))
+            run_async(crowd(deployment.url, queries[:1], VIEWERS, spread=True))  # warm every replica
+            walks, _, elapsed = run_async(crowd(deployment.url, queries, VIEWERS, spread=True))
             served = {upstream.split(", ")[-1] for _, status, request, upstream in deployment.access_log()
                       if request.startswith("GET /_stcore/stream") and status == "101"}
         finally:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import fnmatch
 import importlib.util
 import json
@@ -17,7 +16,7 @@ import urllib.request
 import pytest
 from deploy_support import Deployment, free_port, nginx_binary
 from helpers import ROOT
-from streamlit_client import Viewer
+from streamlit_client import Viewer, run_async
 
 spec = importlib.util.spec_from_file_location("deploy_serve", ROOT / "deploy" / "serve.py")
 serve = importlib.util.module_from_spec(spec)
@@ -107,7 +106,7 @@ def stream_replicas(deployment) -> dict[str, list[str]]:
 def test_each_reader_sticks_to_one_replica_and_readers_spread_over_both(deployment):
     for _ in range(2):  # every reader connects twice: the second time is a reconnect
         for address in READERS:
-            run = asyncio.run(open_story(deployment.url, address))
+            run = run_async(open_story(deployment.url, address))
             assert run.status == "FINISHED_SUCCESSFULLY"
             assert any("Vostochny" in text for text in run.texts), "the story's chapter did not come through"
     seen = stream_replicas(deployment)
@@ -118,7 +117,7 @@ def test_each_reader_sticks_to_one_replica_and_readers_spread_over_both(deployme
 
 def test_when_a_replica_dies_its_readers_are_served_by_the_other(deployment):
     # Runs last in this module: it stops one of the module's replicas.
-    asyncio.run(open_story(deployment.url, READERS[0]))
+    run_async(open_story(deployment.url, READERS[0]))
     port = int(stream_replicas(deployment)[READERS[0]][-1].rsplit(":", 1)[1])
     pid = deployment.replica_pids[port]
     os.kill(pid, 15)
@@ -128,7 +127,7 @@ def test_when_a_replica_dies_its_readers_are_served_by_the_other(deployment):
             if stat.read().rsplit(")", 1)[1].split()[0] == "Z":
                 break
         time.sleep(0.1)
-    run = asyncio.run(open_story(deployment.url, READERS[0]))
+    run = run_async(open_story(deployment.url, READERS[0]))
     assert run.status == "FINISHED_SUCCESSFULLY" and any("Vostochny" in text for text in run.texts)
     assert stream_replicas(deployment)[READERS[0]][-1] != f"127.0.0.1:{port}"
     assert deployment.access_log()[-1][3].startswith(f"127.0.0.1:{port}, "), "nginx did not try the dead replica first"
@@ -195,7 +194,7 @@ def test_the_image_cmd_serves_the_story_from_the_image_files(tmp_path):
         healthcheck = json.loads(re.search(r"CMD (\[.*\])\n", dockerfile.split("HEALTHCHECK", 1)[1])[1])
         assert subprocess.run([sys.executable] + [part.replace("8501", str(port)) for part in healthcheck[1:]],
                               timeout=30).returncode == 0
-        run = asyncio.run(open_story(f"http://127.0.0.1:{port}", "127.0.0.1"))
+        run = run_async(open_story(f"http://127.0.0.1:{port}", "127.0.0.1"))
         assert run.status == "FINISHED_SUCCESSFULLY" and any("Vostochny" in text for text in run.texts), \
             log.read_text()
         status, _, body = fetch(f"http://127.0.0.1:{port}/app/static/kim-russia-2023.basemap.geojson")
