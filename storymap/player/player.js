@@ -485,8 +485,9 @@
       updateTriggers: {getRadius: state.index, getFillColor: state.index, getLineColor: state.index, getLineWidth: state.index},
       onClick: ({object}) => { if (object) goTo(object.index); }}));
     layers.push(new D.TextLayer({id: 'stop-names', parameters: ON_TOP, data: labelledStops(), getPosition: (s) => s.position, getText: (s) => s.short_name,
-      getSize: (s) => (s.index === state.index ? 15 : 13), getColor: colors.text, getPixelOffset: [12, 0],
-      getTextAnchor: 'start', fontFamily: 'system-ui, sans-serif', characterSet: 'auto', fontWeight: 600,
+      getSize: (s) => (s.index === state.index ? 15 : 13), getColor: colors.text,
+      getPixelOffset: (s) => (s.labelSide === 'left' ? [-12, 0] : [12, 0]),
+      getTextAnchor: (s) => (s.labelSide === 'left' ? 'end' : 'start'), fontFamily: 'system-ui, sans-serif', characterSet: 'auto', fontWeight: 600,
       fontSettings: {sdf: true}, outlineWidth: 4, outlineColor: colors.halo,
       updateTriggers: {getSize: state.index}}));
     state.deck.setProps({layers: layers});
@@ -521,13 +522,16 @@
     const order = c.stops.slice().sort((a, b) => (a.index === state.index ? -1 : b.index === state.index ? 1 : a.index - b.index));
     for (const stop of order) {
       const [px, py] = viewport.project(stop.position);
+      // A label that would run off the map's right edge goes to the marker's left instead.
+      const labelPx = stop.short_name.length * 8 + 16;
+      const left = px + 12 + labelPx > viewport.width - 4 && px - 12 - labelPx >= 4;
+      const width = Math.ceil(labelPx / 40);
       const cells = [];
-      const width = Math.ceil((stop.short_name.length * 8 + 16) / 40);
-      for (let dx = 0; dx < width; dx += 1) cells.push(Math.floor(px / 40 + dx) + ':' + Math.floor(py / 22));
+      for (let dx = 0; dx < width; dx += 1) cells.push(Math.floor(px / 40 + (left ? -dx - 1 : dx)) + ':' + Math.floor(py / 22));
       cells.push(Math.floor(px / 40) + ':' + Math.floor(py / 22 + 0.5));
       if (cells.some((cell) => taken.has(cell))) continue;
       cells.forEach((cell) => taken.add(cell));
-      chosen.push(stop);
+      chosen.push(left ? Object.assign({}, stop, {labelSide: 'left'}) : stop);
     }
     return chosen;
   }

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.browser
 LAND = (243, 239, 230)     # --land in player.css (light theme)
 SEA = (198, 217, 234)      # --sea
 ACCENT = (164, 38, 44)     # --accent / --route-done
+TEXT = (31, 29, 26)         # --text: the stop labels
 ROUTE_AHEAD_ON_LAND = (181, 175, 165)  # --route-ahead (138, 131, 120) at alpha 150 over the land
 
 
@@ -60,6 +61,12 @@ def test_overview_draws_land_sea_route_and_every_stop(server, page):
     assert near(image, project(frame, midway), ROUTE_AHEAD_ON_LAND, radius=2, tolerance=20), "no route mid-way on leg 1"
     assert frame.get_by_role("heading", name="The whole trip").is_visible()
     assert "Rail legs: traced through towns on the line" in frame.locator(".legend").inner_text()
+    # Komsomolsk sits near the right edge at this size: its long label turns to the marker's left
+    # instead of running off the map (it was cut to "Komsomolsk-on-Amur aircra").
+    placed = frame.evaluate("() => window.storymapState.placed.stops.map((s) => [s.id, s.labelSide || 'right'])")
+    assert ["komsomolsk", "left"] in placed, placed
+    edge = np.asarray(image)[:, -3:]
+    assert not matches(edge, TEXT, 40).any(), "a stop label runs off the map's right edge"
     assert foreign_requests(page.requests_seen) == []
 
 
