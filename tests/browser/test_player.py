@@ -67,6 +67,9 @@ def test_overview_draws_land_sea_route_and_every_stop(server, page):
     assert ["komsomolsk", "left"] in placed, placed
     edge = np.asarray(image)[:, -3:]
     assert not matches(edge, TEXT, 40).any(), "a stop label runs off the map's right edge"
+    # While the reader looks, the trail's layer is built (empty), so the first flight compiles nothing.
+    frame.wait_for_function("() => window.storymapState.deck.layerManager.getLayers()"
+                            ".some((layer) => layer.id === 'trip' && layer.isLoaded)", timeout=15_000)
     assert foreign_requests(page.requests_seen) == []
 
 
