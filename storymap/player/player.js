@@ -149,6 +149,9 @@
     els.map.appendChild(els.legend);
     els.overlay = el('div', {class: 'overlay', 'aria-live': 'polite'});
     els.map.appendChild(els.overlay);
+    // Place and stop names are HTML over the canvas (the map's text alternative is the aria-label).
+    els.labels = el('div', {class: 'map-labels', 'aria-hidden': 'true'});
+    els.map.appendChild(els.labels);
     root.appendChild(els.map);
 
     const panel = el('section', {class: 'panel', 'aria-label': 'Story'});
@@ -324,7 +327,7 @@
     state.colors = {
       sea: color('--sea'), land: color('--land'), landEdge: color('--land-edge'), river: color('--river'),
       border: color('--border'), done: color('--route-done'), ahead: color('--route-ahead', 150),
-      accent: color('--accent'), markerAhead: color('--marker-ahead'), text: color('--text'), label: color('--label'),
+      accent: color('--accent'), markerAhead: color('--marker-ahead'), text: color('--text'),
       halo: color('--bg', 220),
     };
   }
@@ -355,6 +358,7 @@
         if (changed && !state.animation) redraw();
       },
       onAfterRender: () => {
+        positionLabels();
         state.frames += 1;
         if (!state.timings.frame) { state.timings.frame = performance.now(); whenIdle(warmTrips); }
       },
@@ -463,9 +467,6 @@
       new D.GeoJsonLayer({id: 'lines', data: lines, stroked: true, filled: false,
         getLineColor: (f) => (f.properties.layer === 'river' ? colors.river : colors.border),
         getLineWidth: (f) => (f.properties.layer === 'river' ? 1.5 : 1.2), lineWidthUnits: 'pixels', pickable: false}),
-      new D.TextLayer({id: 'places', parameters: ON_TOP, data: labels, getPosition: (f) => f.geometry.coordinates, getText: (f) => f.properties.name,
-        getSize: 12, getColor: colors.label, getPixelOffset: [0, -10], fontFamily: 'system-ui, sans-serif', characterSet: 'auto',
-        fontSettings: {sdf: true}, outlineWidth: 3, outlineColor: colors.halo, pickable: false}),
       new D.PathLayer({id: 'route-ahead', parameters: ON_TOP, data: legs, getPath: legPath, getColor: colors.ahead, getWidth: 2,
         widthUnits: 'pixels', pickable: false}),
       new D.PathLayer({id: 'route-done', parameters: ON_TOP, data: travelled(reachedLeg), getPath: legPath,
@@ -492,13 +493,55 @@
       getLineColor: (s) => (s.index === state.index ? colors.text : colors.accent),
       updateTriggers: {getRadius: state.index, getFillColor: state.index, getLineColor: state.index, getLineWidth: state.index},
       onClick: ({object}) => { if (object) goTo(object.index); }}));
-    layers.push(new D.TextLayer({id: 'stop-names', parameters: ON_TOP, data: labelledStops(), getPosition: (s) => s.position, getText: (s) => s.short_name,
-      getSize: (s) => (s.index === state.index ? 15 : 13), getColor: colors.text,
-      getPixelOffset: (s) => (s.labelSide === 'left' ? [-12, 0] : [12, 0]),
-      getTextAnchor: (s) => (s.labelSide === 'left' ? 'end' : 'start'), fontFamily: 'system-ui, sans-serif', characterSet: 'auto', fontWeight: 600,
-      fontSettings: {sdf: true}, outlineWidth: 4, outlineColor: colors.halo,
-      updateTriggers: {getSize: state.index}}));
+    syncLabels(labels, labelledStops());
     state.deck.setProps({layers: layers});
+  }
+
+  // ---- labels ---------------------------------------------------------------------------------
+  // Names are HTML, not a deck.gl TextLayer: the TextLayer's shader program was the slowest of the
+  // map's to link (0.4-0.6 s under software WebGL; first render 0.33 s sooner without it), and
+  // the browser draws every script (Cyrillic, Korean) without a font atlas. Elements are made
+  // when the set of names changes and moved after every frame deck.gl draws (pans and zooms).
+  function syncLabels(places, stops) {
+    const key = state.index;
+    if (state.labelSet && state.labelSet.places === places && state.labelSet.stops === stops && state.labelSet.key === key) return;
+    const items = [];
+    for (const f of places) {
+      items.push({position: f.geometry.coordinates, text: f.properties.name, kind: 'place', side: 'above'});
+    }
+    for (const s of stops) {
+      items.push({position: s.position, text: s.short_name, kind: s.index === state.index ? 'stop current' : 'stop',
+                  side: s.labelSide === 'left' ? 'left' : 'right'});
+    }
+    state.els.labels.replaceChildren(...items.map((item) => {
+      item.node = el('span', {class: 'map-label ' + item.kind, text: item.text});
+      return item.node;
+    }));
+    state.labelSet = {places: places, stops: stops, key: key, items: items};
+    positionLabels();
+  }
+
+  function positionLabels() {
+    if (!state.labelSet || !state.deck) return;
+    let viewport;
+    try { viewport = state.deck.getViewports()[0]; } catch (error) { return; }
+    if (!viewport) return;
+    // Hidden during flights and jumps: where WebGL is slow (software rendering) the browser can show
+    // the labels' new places before the canvas's frame, and names would race ahead of the map.
+    // They fade back in when the camera is at rest.
+    state.els.labels.classList.toggle('moving', !!state.animation);
+    if (state.animation) return;
+    const width = viewport.width;
+    const height = viewport.height;
+    for (const item of state.labelSet.items) {
+      const [x, y] = viewport.project(item.position);
+      const inside = x > -300 && x < width + 300 && y > -40 && y < height + 40;
+      item.node.style.visibility = inside ? '' : 'hidden';
+      if (!inside) continue;
+      if (item.side === 'above') item.node.style.transform = `translate(${x.toFixed(1)}px, ${(y - 10).toFixed(1)}px) translate(-50%, -50%)`;
+      else if (item.side === 'left') item.node.style.transform = `translate(${(x - 12).toFixed(1)}px, ${y.toFixed(1)}px) translate(-100%, -50%)`;
+      else item.node.style.transform = `translate(${(x + 12).toFixed(1)}px, ${y.toFixed(1)}px) translate(0, -50%)`;
+    }
   }
 
   // The trail's layer is built, empty, once the first frame is up: its shader program then compiles
