@@ -103,7 +103,7 @@ def player_frame(page, timeout_s: float = 60):
                     "() => (document.getElementById('storymap') || {dataset: {}}).dataset.state") == "ready":
                 # deck.gl draws on demand: one frame means the map is on screen.
                 frame.wait_for_function("() => window.storymapState.frames > 0", timeout=20_000)
-                time.sleep(0.5)  # let the text layers' font atlas settle before pixels are read
+                time.sleep(0.5)  # let the labels and the compositor settle before pixels are read
                 return frame
         except Exception:  # a frame navigated or detached while we looked: look again
             pass
