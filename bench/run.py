@@ -379,13 +379,18 @@ async def crowd(url: str, queries: list[str], viewers: int, pid: int | None = No
     elapsed = time.perf_counter() - started
     rss = resident_kib(pid) if pid else None
     hold.set()
-    return [walk for walk in await asyncio.gather(*walks)], rss, elapsed
+    return list(await asyncio.gather(*walks)), rss, elapsed
+
+
+def first_story_queries() -> list[str]:
+    """A reader's path through the first story as query strings: the story, then each later stop."""
+    from storymap.story import load_story
+    story = load_story(ROOT / "stories" / "kim-russia-2023.yaml")
+    return [f"story={story.id}"] + [f"story={story.id}&stop={stop.id}" for stop in story.stops[1:]]
 
 
 def viewer_benchmarks() -> dict:
-    from storymap.story import load_story
-    story = load_story(ROOT / "stories" / "kim-russia-2023.yaml")
-    ours_queries = [f"story={story.id}"] + [f"story={story.id}&stop={stop.id}" for stop in story.stops[1:]]
+    ours_queries = first_story_queries()
     # The baseline has no stops to ask for: each of its "steps" is a plain rerun of its one chart.
     sides = {"ours": (ROOT / "app.py", ours_queries),
              "baseline": (ROOT / "bench" / "baseline_app.py", [""] * len(ours_queries))}
@@ -424,9 +429,7 @@ def viewer_benchmarks() -> dict:
 
 
 def scale_out_benchmarks() -> dict:
-    from storymap.story import load_story
-    story = load_story(ROOT / "stories" / "kim-russia-2023.yaml")
-    queries = [f"story={story.id}"] + [f"story={story.id}&stop={stop.id}" for stop in story.stops[1:]]
+    queries = first_story_queries()
     result = {}
     for replicas in (1, 2):
         deployment = Deployment(replicas=replicas)
@@ -504,9 +507,7 @@ def main() -> int:
     finally:
         browser.close()
         playwright.stop()
-    from storymap.story import load_story
-    story = load_story(ROOT / "stories" / "kim-russia-2023.yaml")
-    ours = script_times(None, None, [f"story={story.id}&stop={stop.id}" for stop in story.stops], RERUN_REPEATS)
+    ours = script_times(None, None, first_story_queries(), RERUN_REPEATS)
     base = script_times(None, None, [""], RERUN_REPEATS, script=ROOT / "bench" / "baseline_app.py")
     results["reruns"] = {"ours_p50_ms": median(ours), "ours_p95_ms": p95(ours), "baseline_p50_ms": median(base),
                          "baseline_p95_ms": p95(base), "p50_ratio": median(ours) / median(base),
