@@ -28,3 +28,42 @@ def test_stories_readme_documents_every_field():
     for model in (Story, Source, Stop, Place, Leg):
         for name, field in model.model_fields.items():
             assert f"`{field.alias or name}`" in readme, f"{model.__name__}.{name} is not documented"
+
+
+def command_lines(markdown: str) -> list[str]:
+    """Commands in the ```bash / ```sh blocks, continuation lines joined, comments dropped."""
+    lines = []
+    for block in re.findall(r"```(?:bash|sh)\n(.*?)```", markdown, flags=re.S):
+        for command in block.replace("\\\n", " ").splitlines():
+            command = command.split("  #")[0].strip()
+            if command and not command.startswith("#"):
+                lines.append(command)
+    return lines
+
+
+def test_every_storymap_and_deploy_command_in_the_docs_parses():
+    import importlib.util
+    import shlex
+
+    from storymap.cli import build_parser
+    spec = importlib.util.spec_from_file_location("deploy_serve", ROOT / "deploy" / "serve.py")
+    serve = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(serve)
+    checked = 0
+    for doc in (ROOT / "README.md", ROOT / "docs" / "deploy.md"):
+        for command in command_lines(doc.read_text(encoding="utf-8")):
+            words = shlex.split(command.split(" > ")[0].split(" && ")[0])
+            if any(word.startswith("[") or re.fullmatch(r"[A-Z_]+", word) for word in words):
+                continue  # a synopsis line (STORY_PATH, [--json]), not a command to run
+            if words[:3] == ["python", "-m", "storymap"]:
+                arguments = build_parser().parse_args(words[3:])
+                story = getattr(arguments, "story", None)
+                for path in story if isinstance(story, list) else [story]:
+                    assert path is None or (ROOT / path).is_file(), f"{doc.name}: {command}: no such story file"
+                checked += 1
+            elif words[:2] == ["python", "deploy/serve.py"]:
+                options = serve.parse_arguments(words[2:])
+                ports = [options.first_port + i for i in range(options.replicas)]
+                serve.site_config(ports, options.listen, options.frame_ancestors)
+                checked += 1
+    assert checked >= 4
