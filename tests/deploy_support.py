@@ -13,7 +13,7 @@ from pathlib import Path
 from helpers import ROOT
 
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
-from browser_support import SCREENSHOTS, free_port  # noqa: E402
+from browser_support import SCREENSHOTS, free_port, stop_process  # noqa: E402
 
 START_SECONDS = 120
 
@@ -61,8 +61,4 @@ class Deployment:
         return [pattern.match(line).groups() for line in (self.files / "access.log").read_text().splitlines()]
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_process(self.process, seconds=30)  # serve.py stops its replicas and nginx first

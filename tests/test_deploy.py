@@ -14,7 +14,7 @@ import time
 import urllib.request
 
 import pytest
-from deploy_support import Deployment, free_port, nginx_binary
+from deploy_support import Deployment, free_port, nginx_binary, stop_process
 from helpers import ROOT
 from streamlit_client import Viewer, run_async
 
@@ -200,5 +200,4 @@ def test_the_image_cmd_serves_the_story_from_the_image_files(tmp_path):
         status, _, body = fetch(f"http://127.0.0.1:{port}/app/static/kim-russia-2023.basemap.geojson")
         assert status == 200 and body == (ROOT / "geodata" / "kim-russia-2023.basemap.geojson").read_bytes()
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_process(server)

@@ -399,10 +399,18 @@
 
   function flyTo(target, ms) {
     const duration = state.reducedMotion ? 0 : ms;
+    // This move, until its transition ends (or is interrupted, or, if deck.gl starts none because the
+    // view is already there, a moment after it would have ended). A later move replaces it.
+    const move = duration > 0 ? {} : null;
+    const settled = () => { if (state.cameraMove === move) { state.cameraMove = null; positionLabels(); } };
+    state.cameraMove = move;
     state.deck.setProps({initialViewState: Object.assign({}, target, duration ? {
       transitionDuration: duration, transitionInterpolator: new D.FlyToInterpolator({speed: 1.4}),
+      onTransitionEnd: settled, onTransitionInterrupt: settled,
     } : {})});
+    if (move) setTimeout(settled, duration + 500);
     if (!duration) { state.viewState = target; state.zoom = target.zoom; }
+    positionLabels();
   }
 
   function legPath(leg) { return leg.geometry.coordinates; }
@@ -499,7 +507,7 @@
 
   // ---- labels ---------------------------------------------------------------------------------
   // Names are HTML, not a deck.gl TextLayer: the TextLayer's shader program was the slowest of the
-  // map's to link (0.4-0.6 s under software WebGL; first render 0.33 s sooner without it), and
+  // map's to link (0.4-0.6 s under software WebGL; the map drawn 0.26 s sooner without it), and
   // the browser draws every script (Cyrillic, Korean) without a font atlas. Elements are made
   // when the set of names changes and moved after every frame deck.gl draws (pans and zooms).
   function syncLabels(places, stops) {
@@ -526,11 +534,12 @@
     let viewport;
     try { viewport = state.deck.getViewports()[0]; } catch (error) { return; }
     if (!viewport) return;
-    // Hidden during flights and jumps: where WebGL is slow (software rendering) the browser can show
-    // the labels' new places before the canvas's frame, and names would race ahead of the map.
-    // They fade back in when the camera is at rest.
-    state.els.labels.classList.toggle('moving', !!state.animation);
-    if (state.animation) return;
+    // Hidden while the story moves the camera (a leg's flight or a jump's transition): where WebGL is
+    // slow (software rendering) the browser can show the labels' new places before the canvas's
+    // frame, and names would race ahead of the map. They fade back in when the camera is at rest.
+    const moving = !!state.animation || !!state.cameraMove;
+    state.els.labels.classList.toggle('moving', moving);
+    if (moving) return;
     const width = viewport.width;
     const height = viewport.height;
     for (const item of state.labelSet.items) {

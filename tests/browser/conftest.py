@@ -38,3 +38,19 @@ def page(browser, request):
     SCREENSHOTS.mkdir(exist_ok=True)
     tab.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=False)
     context.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    """open_page(**context_options): a page in a context of its own (1400 x 900 unless a viewport is
+    given), for tests that need another viewport, theme or motion setting; closed after the test."""
+    contexts = []
+
+    def open_(**options):
+        context = browser.new_context(**({"viewport": {"width": 1400, "height": 900}} | options))
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_
+    for context in contexts:
+        context.close()

@@ -90,10 +90,13 @@ def test_keyboard_steps_animate_and_the_url_follows(server, page):
     # wait (bounded) for the clock to advance and for more frames, instead of sampling after a fixed sleep.
     frame.wait_for_function(f"() => window.storymapState.time > {first['time']} && "
                             f"window.storymapState.frames >= {first['frames'] + 3}", timeout=15_000)
-    # A screenshot can come from a stale compositor copy; a later one must differ (at the latest, arrival).
-    deadline = time.monotonic() + 10
+    # A screenshot can come from a stale compositor copy; a later one must differ (at the latest,
+    # arrival, when the names come back). Under software WebGL on a loaded 2-core machine the
+    # compositor was once seen stuck for over 10 s while deck.gl kept drawing, hence 20 s.
+    deadline = time.monotonic() + 20
     while ImageChops.difference(shot_a, map_image(frame)).getbbox() is None:
-        assert time.monotonic() < deadline, "frames during the leg are identical"
+        assert time.monotonic() < deadline, (f"frames during the leg are identical; deck.gl drew "
+                                             f"{player_state(frame)['frames'] - first['frames']} frames since")
         time.sleep(0.3)
     frame.wait_for_function("() => window.storymapState.index === 1 && !window.storymapState.animation", timeout=10_000)
     assert page.url.endswith("stop=vostochny")
@@ -106,6 +109,12 @@ def test_keyboard_steps_animate_and_the_url_follows(server, page):
     page.keyboard.press("PageUp")               # back: a cut, no replay of the trip
     frame.wait_for_function("() => window.storymapState.index === 5")
     assert player_state(frame)["animating"] is False
+    # Names hide while the camera moves to the stop (they could race ahead of a slow canvas) and
+    # come back, the current stop's among them, once it is there.
+    labels_moving = "() => document.querySelector('.map-labels').classList.contains('moving')"
+    assert frame.evaluate(labels_moving)
+    frame.wait_for_function(f"() => !({labels_moving})()", timeout=10_000)
+    assert frame.locator(".map-label.stop.current", has_text="Russky Island").is_visible()
     page.keyboard.press("Home")
     frame.wait_for_function("() => window.storymapState.index === 0")
     page.keyboard.press(" ")
@@ -145,33 +154,25 @@ def test_a_deep_link_opens_at_its_stop_with_its_quote(server, page):
     assert share(image, SEA) > 0.1 and share(image, LAND) > 0.1, "Golden Horn city view: land and water both expected"
 
 
-def test_reduced_motion_cuts_instead_of_flying(server, browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, reduced_motion="reduce")
-    page = context.new_page()
-    try:
-        page.goto(server.url + "/?story=kim-russia-2023&stop=khasan")
-        frame = player_frame(page)
-        page.keyboard.press("ArrowRight")
-        frame.wait_for_function("() => window.storymapState.index === 1")
-        assert player_state(frame)["animating"] is False
-    finally:
-        context.close()
+def test_reduced_motion_cuts_instead_of_flying(server, open_page):
+    page = open_page(reduced_motion="reduce")
+    page.goto(server.url + "/?story=kim-russia-2023&stop=khasan")
+    frame = player_frame(page)
+    page.keyboard.press("ArrowRight")
+    frame.wait_for_function("() => window.storymapState.index === 1")
+    assert player_state(frame)["animating"] is False
 
 
-def test_narrow_viewport_puts_the_map_above_the_text(server, browser):
-    context = browser.new_context(viewport={"width": 380, "height": 800})
-    page = context.new_page()
-    try:
-        page.goto(server.url + "/?story=kim-russia-2023&stop=russky-island")
-        frame = player_frame(page)
-        map_box = frame.locator(".map").bounding_box()
-        panel_box = frame.locator(".panel").bounding_box()
-        assert map_box["y"] + map_box["height"] <= panel_box["y"] + 1
-        assert frame.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth")
-        image = map_image(frame)
-        assert near(image, (image.width / 2, image.height / 2), ACCENT, radius=12)
-    finally:
-        context.close()
+def test_narrow_viewport_puts_the_map_above_the_text(server, open_page):
+    page = open_page(viewport={"width": 380, "height": 800})
+    page.goto(server.url + "/?story=kim-russia-2023&stop=russky-island")
+    frame = player_frame(page)
+    map_box = frame.locator(".map").bounding_box()
+    panel_box = frame.locator(".panel").bounding_box()
+    assert map_box["y"] + map_box["height"] <= panel_box["y"] + 1
+    assert frame.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    image = map_image(frame)
+    assert near(image, (image.width / 2, image.height / 2), ACCENT, radius=12)
 
 
 def test_presentation_mode_overlays_the_quote_full_window(server, page):
@@ -263,15 +264,11 @@ def test_controls_work_from_the_keyboard_alone(server, page):
     assert player_state(frame)["playing"] is False
 
 
-def test_dark_theme_follows_the_readers_system(server, browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, color_scheme="dark")
-    page = context.new_page()
-    try:
-        page.goto(server.url + "/?story=kim-russia-2023")
-        frame = player_frame(page)
-        background = frame.evaluate("() => getComputedStyle(document.body).backgroundColor")
-        assert background == "rgb(21, 23, 26)"
-        image = map_image(frame)
-        assert share(image, (43, 46, 51)) > 0.25, "dark land colour expected"
-    finally:
-        context.close()
+def test_dark_theme_follows_the_readers_system(server, open_page):
+    page = open_page(color_scheme="dark")
+    page.goto(server.url + "/?story=kim-russia-2023")
+    frame = player_frame(page)
+    background = frame.evaluate("() => getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(21, 23, 26)"
+    image = map_image(frame)
+    assert share(image, (43, 46, 51)) > 0.25, "dark land colour expected"
