@@ -27,9 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = Path(__file__).with_name("nginx-storymap.conf.template")
 START_SECONDS = 90
-# What may go in frame-ancestors: keywords and origins. Anything else could break out of the quoted
-# nginx directive, so it is refused rather than escaped.
-FRAME_SOURCE = re.compile(r"^(?:'self'|'none'|https?:|https?://(?:\*\.)?[A-Za-z0-9.-]+(?::\d{1,5})?)$")
+# What may go in frame-ancestors: 'self', 'none' and explicit origins (scheme, host, optional port).
+# Scheme-only sources (https:) and wildcards would let any site frame the story, and anything else
+# could break out of the quoted nginx directive, so they are refused rather than escaped.
+FRAME_SOURCE = re.compile(r"(?:'self'|'none'|https?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?)")
 
 
 class DeployError(ValueError):
@@ -38,13 +39,16 @@ class DeployError(ValueError):
 
 def frame_ancestors_value(text: str) -> str:
     sources = text.split()
-    bad = [source for source in sources if not FRAME_SOURCE.match(source)]
+    bad = [source for source in sources if not FRAME_SOURCE.fullmatch(source)]
     if bad or not sources:
         raise DeployError(f"--frame-ancestors: {bad[0] if bad else 'nothing'!r} is not an origin; give "
-                          "'self' and origins like https://news.example, separated by spaces")
-    if "'none'" in sources:
-        raise DeployError("--frame-ancestors: 'none' would stop Streamlit framing its own player; "
-                          "give 'self' alone to forbid other sites")
+                          "'self', 'none' or origins like https://news.example (no wildcards, no bare "
+                          "schemes), separated by spaces")
+    if "'none'" in sources and len(sources) > 1:
+        raise DeployError("--frame-ancestors: 'none' means no site may frame the story; give it alone")
+    if sources == ["'none'"]:
+        # Streamlit frames its own player from the app's origin, so 'none' becomes 'self': no other site.
+        return "'self'"
     if "'self'" not in sources:
         sources.insert(0, "'self'")  # the page frames its player from its own origin
     return " ".join(sources)

@@ -41,11 +41,29 @@ def test_the_site_config_names_every_replica_and_the_framing_rule():
     ("javascript:alert(1)", "is not an origin"),
     ("*", "is not an origin"),
     ("", "'nothing' is not an origin"),
-    ("'none'", "would stop Streamlit framing its own player"),
+    ("https:", "'https:' is not an origin"),
+    ("http:", "'http:' is not an origin"),
+    ("'self' https:", "'https:' is not an origin"),
+    ("data:", "'data:' is not an origin"),
+    ("https://*.example", "is not an origin"),
+    ("https://", "is not an origin"),
+    ("https://news.example/path", "is not an origin"),
+    ("https://news.example:99999999", "is not an origin"),
+    ("'unsafe-inline'", "is not an origin"),
+    ("'none' https://news.example", "give it alone"),
 ])
 def test_frame_ancestors_refuses_anything_but_origins(bad, says):
     with pytest.raises(serve.DeployError, match=says):
         serve.site_config([8501], "8080", bad)
+
+
+@pytest.mark.parametrize("given, header", [
+    ("'none'", "'self'"),  # no other site; the app still frames its own player
+    ("https://news.example", "'self' https://news.example"),
+    ("'self' https://a.example:8443 http://b.example", "'self' https://a.example:8443 http://b.example"),
+])
+def test_frame_ancestors_accepts_self_none_and_explicit_origins(given, header):
+    assert f'frame-ancestors {header}" always;' in serve.site_config([8501], "8080", given)
 
 
 def test_a_bad_option_is_one_line_on_stderr(capsys):
