@@ -19,7 +19,12 @@ the numbers describe this machine at this moment. Sections:
                   latency against one viewer alone and against the baseline app under the same 50,
                   and server memory per session;
 7. scale-out      the same 50 viewers, from 50 loopback addresses, through deploy/serve.py (nginx in
-                  front) with 1 and then 2 replicas: runs served per second and p95 step latency.
+                  front) with 1 and then 2 replicas: runs served per second and p95 step latency;
+8. quote hints    checking an 80-word quote that is not in a source at the size limit (the check
+                  and its "closest passage" hint) against checking one that is found.
+
+`python bench/run.py quotes` (or any section names: page, reruns, geocoding, viewers, scale_out,
+scale, quotes) runs only those and merges them into bench/results.json.
 """
 
 from __future__ import annotations
@@ -206,12 +211,13 @@ def script_times(stories_dir: Path | None, geodata_dir: Path | None, queries: li
 
 def generated_story(stops: int, folder: Path) -> Path:
     """A story of `stops` pinned stops, about 200 km apart, with one quoted source."""
-    (folder / "gen" / "sources").mkdir(parents=True, exist_ok=True)
-    (folder / "gen" / "sources" / "s.txt").write_text("Generated text for the benchmark. The train went on.\n",
-                                                     encoding="utf-8")
+    (folder / f"gen-{stops}" / "sources").mkdir(parents=True, exist_ok=True)
+    (folder / f"gen-{stops}" / "sources" / "s.txt").write_text("Generated text for the benchmark. The train went on.\n",
+                                                              encoding="utf-8")
     lines = [f"id: gen-{stops}", f"title: Generated trip of {stops} stops", "time_zone: UTC",
              "camera: {lat: 50, lon: 100, zoom: 3}",
-             "sources:\n  - {id: s, outlet: Bench, headline: Generated, text: gen/sources/s.txt}", "stops:"]
+             f"sources:\n  - {{id: s, outlet: Bench, headline: Generated, text: gen-{stops}/sources/s.txt,"
+             " body: {from: Generated text, to: went on.}}", "stops:"]
     start = dt.date(2024, 1, 1)
     for i in range(stops):
         angle = i * 0.037
@@ -284,8 +290,10 @@ def geocode_benchmarks() -> dict:
                                                               osm_id=i + 1)])
             stops += (f"  - id: p{i}\n    name: P{i}\n    date: 2024-01-0{1 + i}\n    place: {{query: Place {i}}}\n"
                       "    summary: s\n    no_quote: bench\n")
-        text = ("id: g\ntitle: G\ntime_zone: UTC\nregion: {country: ru}\ncamera: {lat: 43, lon: 131, zoom: 5}\n"
-                "sources:\n  - {id: s, outlet: B, headline: H, text: lisbon-tram-28/sources/fixture-guide.txt}\n"
+        text = ("id: lisbon-tram-28\ntitle: G\ntime_zone: UTC\nregion: {country: ru}\n"
+                "camera: {lat: 43, lon: 131, zoom: 5}\n"
+                "sources:\n  - {id: s, outlet: B, headline: H, text: lisbon-tram-28/sources/fixture-guide.txt,"
+                " body: {from: Tram 28, to: cemetery.}}\n"
                 f"stops:\n{stops}")
         story = parse_story(text, "g.yaml", base_dir=ROOT / "tests" / "fixtures" / "stories")
         cache = Path(tempfile.mkdtemp(prefix="bench-geocode-")) / "g.geocode.json"
@@ -449,6 +457,41 @@ def scale_out_benchmarks() -> dict:
     return result
 
 
+# --- 8: quote hints --------------------------------------------------------------------------------------
+
+
+def quote_hint_benchmarks() -> dict:
+    """A quote that is not found costs its check plus the closest-passage hint; measured on a source at
+    the size limit, against the check of a quote that is found, over the same source."""
+    from storymap.limits import MAX_SOURCE_TEXT_BYTES
+    from storymap.model import Quote
+    from storymap.quotes import article
+    from storymap.story import _check_quote
+
+    words = [f"word{i % 997} text{i % 89}" for i in range(140_000)]
+    target = " ".join(f"target{i}" for i in range(80))
+    text = " ".join(words[:70_000]) + "\n\n" + target + "\n\n" + " ".join(words[70_000:])
+    text = text[:MAX_SOURCE_TEXT_BYTES - 1000]
+    body = article(text)
+
+    class Story:  # the one thing _check_quote asks of a story
+        speakers: dict = {}
+
+    def check(quote: str) -> float:
+        problems: list[str] = []
+        started = time.perf_counter()
+        _check_quote(Story, Quote(text=quote, source="s"), text, body, lambda field, message: problems.append(message))
+        return (time.perf_counter() - started) * 1000, problems
+
+    found = [check(target) for _ in range(5)]
+    missing_quote = target.replace("target40", "changed40")
+    missing = [check(missing_quote) for _ in range(5)]
+    assert not found[0][1] and missing[0][1], (found[0][1], missing[0][1])
+    found_ms, hint_ms = median([t for t, _ in found]), median([t for t, _ in missing])
+    return {"source_bytes": len(text.encode()), "quote_words": 80, "found_ms": found_ms, "not_found_with_hint_ms": hint_ms,
+            "ratio": hint_ms / found_ms, "target_ms": 1000, "hint": missing[0][1][0][:120]}
+
+
 def table(results: dict) -> str:
     lines = []
     page, steps = results["page"], results["reruns"]
@@ -486,6 +529,10 @@ def table(results: dict) -> str:
                  f"{out[1]['runs_per_s']:>14.1f}{out['throughput_ratio_2_vs_1']:>9.2f}")
     lines.append(f"{'behind nginx, 2 replicas vs 1: step p95 (ms)':<44}{out[2]['step_p95_ms']:>14.1f}"
                  f"{out[1]['step_p95_ms']:>14.1f}{out[2]['step_p95_ms'] / out[1]['step_p95_ms']:>9.2f}")
+    hints = results.get("quotes")
+    if hints:
+        lines.append(f"{'quote check, 80 words, 2 MB source (ms)':<44}{hints['not_found_with_hint_ms']:>14.1f}"
+                     f"{hints['found_ms']:>14.1f}{hints['ratio']:>9.2f}")
     lines.append("")
     lines.append(f"{'stops':>6}{'file KB':>9}{'load ms':>9}{'/stop x':>8}{'route ms':>10}{'vertices':>10}"
                  f"{'/vtx x':>7}{'config KB':>10}{'rerun p50':>10}{'p95':>8}{'peak MB':>9}")
@@ -498,6 +545,8 @@ def table(results: dict) -> str:
 
 
 def main() -> int:
+    if sys.argv[1:]:
+        return only(sys.argv[1:])
     results = {"when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()}}
     playwright, browser = browser_session()
@@ -517,9 +566,27 @@ def main() -> int:
     results["viewers"] = viewer_benchmarks()
     results["scale_out"] = scale_out_benchmarks()
     results["scale"] = scale_benchmarks()
+    results["quotes"] = quote_hint_benchmarks()
     RESULTS.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
     print(table(results))
     print(f"\nwrote {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+def only(sections: list[str]) -> int:
+    """Run some sections and merge them into the last full run's results (no browser unless asked for)."""
+    runners = {"geocoding": geocode_benchmarks, "viewers": viewer_benchmarks, "scale_out": scale_out_benchmarks,
+               "scale": scale_benchmarks, "quotes": quote_hint_benchmarks}
+    unknown = [name for name in sections if name not in runners]
+    if unknown:
+        print(f"bench/run.py: unknown section {unknown[0]!r}; choose from {', '.join(runners)} (or none for all)",
+              file=sys.stderr)
+        return 2
+    results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    for name in sections:
+        results[name] = runners[name]()
+        print(f"{name}: {json.dumps(results[name], default=str)}")
+    RESULTS.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
     return 0
 
 

@@ -16,7 +16,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.field or '(story)'}: {self.message}"
+        # One problem, one line: a line break inside a value must not start a fake problem line.
+        text = f"{self.file}:{self.line}:{self.col}: {self.field or '(story)'}: {self.message}"
+        return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 class StorymapError(Exception):

@@ -13,41 +13,52 @@ import re
 import zoneinfo
 from typing import Annotated, Literal
 
+from storymap.quotes import Article
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
-TIME_PATTERN = r"^\d{2}:\d{2}$"
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+TIME_PATTERN = r"^[0-9]{2}:[0-9]{2}$"
 LANGUAGE_PATTERN = r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$"
 COUNTRY_PATTERN = r"^[a-z]{2}$"
 DEFAULT_DWELL_SECONDS = 8.0
+MIN_DATE, MAX_DATE = dt.date(2, 1, 1), dt.date(9998, 12, 31)
 TRAVEL_MODES = ("rail", "road", "air", "sea")
 
 
+def _shown(value: str) -> str:
+    """A value quoted in a message on one line: line breaks and tabs written as escapes."""
+    return value.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+
+
 def _slug(value: str) -> str:
-    if not re.match(SLUG_PATTERN, value):
+    if not re.fullmatch(SLUG_PATTERN, value):
         suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "my-id"
-        raise ValueError(f"'{value}' is not a slug (lower-case letters, digits and single hyphens); "
+        raise ValueError(f"'{_shown(value)}' is not a slug (lower-case letters, digits and single hyphens); "
                          f"for example '{suggestion}'")
     return value
 
 
 def _date(value: str) -> str:
-    if not re.match(DATE_PATTERN, value):
-        raise ValueError(f"'{value}' is not a date; write it as YYYY-MM-DD, for example 2023-09-12")
+    if not re.fullmatch(DATE_PATTERN, value):
+        raise ValueError(f"'{_shown(value)}' is not a date; write it as YYYY-MM-DD, for example 2023-09-12")
     try:
-        dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"'{value}' is not a day of the calendar; check the month and day") from None
+        raise ValueError(f"'{_shown(value)}' is not a day of the calendar; check the month and day") from None
+    if not MIN_DATE <= day <= MAX_DATE:
+        # The first and last days of the calendar cannot be moved between time zones.
+        raise ValueError(f"'{_shown(value)}' is outside the dates storymap can place in time "
+                         f"({MIN_DATE.isoformat()} to {MAX_DATE.isoformat()})")
     return value
 
 
 def _time(value: str) -> str:
-    if not re.match(TIME_PATTERN, value):
-        raise ValueError(f"'{value}' is not a time of day; write it as HH:MM in quotes, for example '14:30'")
+    if not re.fullmatch(TIME_PATTERN, value):
+        raise ValueError(f"'{_shown(value)}' is not a time of day; write it as HH:MM in quotes, for example '14:30'")
     hours, minutes = int(value[:2]), int(value[3:])
     if hours > 23 or minutes > 59:
-        raise ValueError(f"'{value}' is not a time of day; hours go 00-23 and minutes 00-59")
+        raise ValueError(f"'{_shown(value)}' is not a time of day; hours go 00-23 and minutes 00-59")
     return value
 
 
@@ -57,7 +68,7 @@ def _time_zone(value: str) -> str:
             raise ValueError
         zoneinfo.ZoneInfo(value)
     except (ValueError, OSError, zoneinfo.ZoneInfoNotFoundError):  # "Europe" is a folder: IsADirectoryError
-        raise ValueError(f"'{value}' is not an IANA time zone; use a name such as 'Asia/Vladivostok'") from None
+        raise ValueError(f"'{_shown(value)}' is not an IANA time zone; use a name such as 'Asia/Vladivostok'") from None
     return value
 
 
@@ -142,11 +153,15 @@ class StoryCamera(Camera):
 
 
 class Quote(Strict):
-    """Words taken verbatim from a source, with who said them."""
+    """Words taken verbatim from a source's article, with who said them."""
 
-    text: Text = Field(description="exact words from the source text (whitespace and quote marks may differ)")
+    text: Text = Field(description="exact words from the source's article (whitespace and quote marks may "
+                                   "differ); '[…]' marks each paragraph break")
     source: Slug = Field(description="id of an entry in the story's sources")
-    speaker: Text | None = None
+    speaker: Text | None = Field(None, description="who said it; must be named near the quote in the source "
+                                                    "(or an alias in the story's speakers), unless speaker_basis")
+    speaker_basis: Text | None = Field(None, description="the curator's reason for the speaker when the source "
+                                                          "does not name them near the quote")
     context: Text | None = Field(None, description="the curator's note on when or why it was said")
 
 
@@ -155,6 +170,13 @@ class Note(Strict):
 
     note: Text
     sources: list[Slug] = Field(default_factory=list, description="ids of the sources concerned")
+
+
+class Body(Strict):
+    """Where the article begins and ends inside a stored page: its first and last words."""
+
+    from_: Text = Field(alias="from", description="the article's first words, as in the source text")
+    to: Text = Field(description="the article's last words, as in the source text")
 
 
 class Source(Strict):
@@ -167,7 +189,9 @@ class Source(Strict):
     published: Date | None = Field(None, description="date on the page; leave out when undated")
     date_note: Text | None = Field(None, description="e.g. 'undated; about 12 Sep 2023'")
     url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
-    text: Text = Field(description="path of the stored source text, relative to the story file")
+    text: Text = Field(description="path of the stored source text, relative to the story file, inside "
+                                   "<story id>/sources/")
+    body: Body = Field(description="the article's first and last words: only the article is quotable")
     note: Text | None = Field(None, description="what a reader should know about this source")
 
 
@@ -220,12 +244,15 @@ class Story(Strict):
     camera: StoryCamera
     dwell_seconds: Seconds = DEFAULT_DWELL_SECONDS
     sources: list[Source] = Field(min_length=1)
+    speakers: dict[Text, list[Text]] = Field(
+        default_factory=dict, description="other names a speaker goes by in the sources, e.g. {Kim Jong Un: [Kim]}")
     stops: list[Stop] = Field(min_length=1)
     legs: list[Leg] = Field(default_factory=list)
     disagreements: list[Note] = Field(default_factory=list, description="story-wide notes on where sources differ")
 
     _path: str = PrivateAttr(default="")
     _source_texts: dict[str, str] = PrivateAttr(default_factory=dict)
+    _articles: dict[str, Article] = PrivateAttr(default_factory=dict)
     _positions: dict[tuple, tuple[int, int]] = PrivateAttr(default_factory=dict)
 
     @property
@@ -247,6 +274,10 @@ class Story(Strict):
     def source_text(self, source_id: str) -> str:
         """The stored text of a source, read when the story was loaded."""
         return self._source_texts[source_id]
+
+    def article(self, source_id: str) -> Article:
+        """The quotable part of a source (its declared body), read when the story was loaded."""
+        return self._articles[source_id]
 
     def stop_zone(self, stop: Stop) -> str:
         """The stop's time zone, falling back to the story's."""

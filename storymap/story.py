@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import typing
 import zoneinfo
 from collections.abc import Iterable
@@ -19,15 +20,29 @@ from typing import Any
 import pydantic
 
 from storymap.errors import Problem, StoryError
+from storymap.files import DataFileError, read_limited
+from storymap.limits import MAX_SOURCE_TEXT_BYTES, MAX_STORY_FILE_BYTES
 from storymap.model import Stop, Story
-from storymap.quotes import closest_passage, find_quote
+from storymap.quotes import (
+    PARAGRAPH_MARK,
+    Article,
+    BodyError,
+    article,
+    closest_passage,
+    find_quote,
+    quote_parts,
+    speaker_named,
+    unmarked_break,
+)
 from storymap.yamlread import Marks, decode, format_path, read_yaml
 from storymap.yamlread import Path as FieldPath
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 STORIES_DIR = PROJECT_ROOT / "stories"
 STORY_SUFFIX = ".yaml"
-MAX_SOURCE_TEXT_BYTES = 2_000_000
+SOURCES_FOLDER = "sources"
+# Never a source: a story file (or any data file) cannot vouch for its own quotes.
+NOT_SOURCE_SUFFIXES = (".yaml", ".yml", ".json", ".geojson")
 
 
 def display_path(path: Path | str) -> str:
@@ -49,10 +64,10 @@ def load_story(path: Path | str) -> Story:
     path = Path(path)
     filename = display_path(path)
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise StoryError([Problem(filename, 1, 1, "", f"cannot read the file ({exc.strerror or exc}); "
-                                  "check the path")]) from None
+        data = read_limited(path, MAX_STORY_FILE_BYTES)
+    except DataFileError as exc:
+        fix = "split it into smaller stories" if "limit" in exc.reason else "check the path"
+        raise StoryError([Problem(filename, 1, 1, "", f"the story file {exc.reason}; {fix}")]) from None
     return parse_story(data, filename, base_dir=path.parent, expected_id=path.stem)
 
 
@@ -68,11 +83,13 @@ def parse_story(data: bytes | str, filename: str, base_dir: Path, expected_id: s
     except pydantic.ValidationError as exc:
         raise StoryError(schema_problems(exc, raw, marks, filename)) from None
     texts: dict[str, str] = {}
-    problems = _cross_check(story, marks, filename, base_dir, expected_id, texts)
+    articles: dict[str, Article] = {}
+    problems = _cross_check(story, marks, filename, base_dir, expected_id, texts, articles)
     if problems:
         raise StoryError(problems)
     story._path = filename
     story._source_texts = texts
+    story._articles = articles
     story._positions = marks.at
     return story
 
@@ -133,6 +150,9 @@ def schema_problems(exc: pydantic.ValidationError, raw: Any, marks: Marks, filen
             close = difflib.get_close_matches(str(name), allowed, n=1)
             hint = f"did you mean '{close[0]}'? " if close else ""
             message = f"unknown field '{name}'; {hint}allowed here: {', '.join(allowed)}"
+        elif kind == "missing" and name == "body" and "sources" in loc:
+            message = ("required field 'body' is missing; add body: {from: \"<the article's first words>\", "
+                       "to: \"<its last words>\"} as they stand in the source text")
         elif kind == "missing":
             message = f"required field '{name}' is missing; add it"
         elif kind == "string_type":
@@ -174,7 +194,7 @@ def schema_problems(exc: pydantic.ValidationError, raw: Any, marks: Marks, filen
 
 
 def _cross_check(story: Story, marks: Marks, filename: str, base_dir: Path, expected_id: str | None,
-                 texts: dict[str, str]) -> list[Problem]:
+                 texts: dict[str, str], articles: dict[str, Article]) -> list[Problem]:
     problems: list[Problem] = []
 
     def add(path: FieldPath, message: str) -> None:
@@ -194,9 +214,15 @@ def _cross_check(story: Story, marks: Marks, filename: str, base_dir: Path, expe
 
     source_ids = [s.id for s in story.sources]
     for index, source in enumerate(story.sources):
-        text = _read_source_text(source.text, base_dir, lambda m, i=index: add(("sources", i, "text"), m))
-        if text is not None:
-            texts.setdefault(source.id, text)
+        text = _read_source_text(source.text, base_dir, story.id, lambda m, i=index: add(("sources", i, "text"), m))
+        if text is None:
+            continue
+        texts.setdefault(source.id, text)
+        try:
+            articles.setdefault(source.id, article(text, source.body.from_, source.body.to))
+        except BodyError as exc:
+            field = "from" if str(exc).startswith("body.from") else "to"
+            add(("sources", index, "body", field), str(exc).split(" ", 1)[1])
 
     def check_source_ref(path: FieldPath, source_id: str) -> bool:
         if source_id in source_ids:
@@ -212,8 +238,9 @@ def _cross_check(story: Story, marks: Marks, filename: str, base_dir: Path, expe
     for s, stop in enumerate(story.stops):
         for q, quote in enumerate(stop.quotes):
             path = ("stops", s, "quotes", q)
-            if check_source_ref(path + ("source",), quote.source) and quote.source in texts:
-                _check_quote(quote.text, quote.source, texts[quote.source], lambda m, p=path: add(p + ("text",), m))
+            if check_source_ref(path + ("source",), quote.source) and quote.source in articles:
+                _check_quote(story, quote, texts[quote.source], articles[quote.source],
+                             lambda field, m, p=path: add(p + (field,), m))
         for n, note in enumerate(stop.sources_differ):
             for j, source_id in enumerate(note.sources):
                 check_source_ref(("stops", s, "sources_differ", n, "sources", j), source_id)
@@ -223,40 +250,85 @@ def _cross_check(story: Story, marks: Marks, filename: str, base_dir: Path, expe
     return problems
 
 
-def _read_source_text(relative: str, base_dir: Path, report) -> str | None:
-    """A source's stored text, which must be a UTF-8 file inside the story's folder."""
+def _read_source_text(relative: str, base_dir: Path, story_id: str, report) -> str | None:
+    """A source's stored text: a regular UTF-8 file inside <story id>/sources/ beside the story file."""
+    folder = f"{story_id}/{SOURCES_FOLDER}/"
     candidate = Path(relative)
     if candidate.is_absolute() or ".." in candidate.parts:
-        report(f"'{relative}' must be a relative path inside the story's folder, without '..'")
+        report(f"'{relative}' must be a relative path inside {folder}, without '..'")
         return None
+    if candidate.suffix.lower() in NOT_SOURCE_SUFFIXES:
+        report(f"'{relative}' is a story or data file, not a source text; save the article's text as a .txt "
+               f"file in {folder}")
+        return None
+    sources_dir = base_dir / story_id / SOURCES_FOLDER
     path = base_dir / candidate
     try:
-        if not path.resolve().is_relative_to(base_dir.resolve()):
-            report(f"'{relative}' leads outside the story's folder; keep source texts beside the story")
+        links = [p for p in (path, *path.parents) if p.is_relative_to(base_dir) and p != base_dir and p.is_symlink()]
+        if links:
+            report(f"'{relative}' goes through a symbolic link ({links[-1].relative_to(base_dir)}); copy the article's "
+                   f"text into {folder} instead")
             return None
-        if not path.is_file():
-            report(f"source text file '{relative}' not found next to the story; copy the article's text there")
+        if not path.absolute().is_relative_to(sources_dir.absolute()):
+            report(f"'{relative}' is not in {folder}; keep each source text in the story's own sources folder "
+                   f"(text: {folder}{candidate.name})")
             return None
-        if path.stat().st_size > MAX_SOURCE_TEXT_BYTES:
-            report(f"source text '{relative}' is over {MAX_SOURCE_TEXT_BYTES:,} bytes; keep only the article")
-            return None
-        return path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        report(f"source text '{relative}' is not UTF-8; save it as UTF-8")
+        data = read_limited(path, MAX_SOURCE_TEXT_BYTES)
+    except DataFileError as exc:
+        if exc.missing:
+            report(f"source text file '{relative}' not found; copy the article's text to {folder}")
+        elif "limit" in exc.reason:
+            report(f"source text '{relative}' {exc.reason}; keep only the article's text")
+        else:
+            report(f"source text '{relative}' {exc.reason}; save the article's text as a .txt file in {folder}")
+        return None
     except OSError as exc:
         report(f"cannot read source text '{relative}' ({exc.strerror or exc})")
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        report(f"source text '{relative}' is not UTF-8; save it as UTF-8")
     return None
 
 
-def _check_quote(text: str, source_id: str, source_text: str, report) -> None:
-    if find_quote(text, source_text) is not None:
+def _check_quote(story: Story, quote, source_text: str, source: Article, report) -> None:
+    """Verbatim in the article, on word boundaries, within its paragraphs, and said by its speaker."""
+    match = find_quote(quote.text, source)
+    if match is None:
+        report("text", _not_found(quote.text, quote.source, source_text, source))
         return
-    passage, ratio = closest_passage(text, source_text)
+    if quote.speaker is None or quote.speaker_basis is not None:
+        return
+    names = [quote.speaker, quote.speaker.split(",")[0], *story.speakers.get(quote.speaker, [])]
+    if not speaker_named(names, source, match):
+        report("speaker", f"'{quote.speaker}' is not named near this quote in source '{quote.source}' (looked "
+               f"for {', '.join(repr(n) for n in dict.fromkeys(n.strip() for n in names))} in its paragraph and "
+               "the ones before and after); add the name the source uses under the story's speakers: "
+               f"({quote.speaker}: [...]), or give speaker_basis: with your reason")
+
+
+def _not_found(text: str, source_id: str, source_text: str, source: Article) -> str:
+    """Why a quote is not verbatim in its article, with the fix."""
+    starts = unmarked_break(text, source)
+    if starts is not None:
+        return (f"quote runs across a paragraph break of source '{source_id}' (paragraph {starts + 1} ends inside "
+                f"it); mark the break with {PARAGRAPH_MARK} where it falls")
+    if find_quote(text, source_text) is not None:
+        return (f"quote is in the stored page of source '{source_id}' but outside its article (body.from to "
+                "body.to): menus, author boxes and reader comments are not quotable; quote the article")
+    parts = quote_parts(text)
+    if len(parts) > 1 and all(parts) and find_quote(" ".join(parts), source) is not None:
+        return (f"{PARAGRAPH_MARK} stands for a paragraph break, and source '{source_id}' has none there; remove it "
+                "(a quote leaves nothing out)")
+    if len(parts) == 1 and parts[0] and parts[0] in " ".join(source.paragraphs):
+        return (f"quote is in source '{source_id}' only as part of longer words (it must start and end on word "
+                "boundaries); quote whole words")
+    passage, ratio = closest_passage(text, source)
     if ratio >= 0.5:
-        report(f"quote not found verbatim in source '{source_id}'; closest passage ({ratio:.0%} alike): "
-               f"\"{passage}\"; copy the words exactly")
-    else:
-        report(f"quote not found in source '{source_id}', nor anything like it; check the source id")
+        return (f"quote not found verbatim in source '{source_id}'; closest passage ({math.floor(ratio * 100)}% alike): "
+                f"\"{passage}\"; copy the words exactly")
+    return f"quote not found in source '{source_id}', nor anything like it; check the source id"
 
 
 def _check_legs(story: Story, add) -> None:
@@ -315,7 +387,15 @@ def load_all(paths: Iterable[Path]) -> list[tuple[Path, Story | StoryError]]:
             results.append((path, load_story(path)))
         except StoryError as exc:
             results.append((path, exc))
+        except Exception as exc:  # noqa: BLE001 - one story's failure must not stop the others
+            results.append((path, unexpected(path, exc)))
     return results
+
+
+def unexpected(path: Path, exc: BaseException) -> StoryError:
+    """Any failure nobody foresaw, as a problem of this story alone (the others keep serving)."""
+    return StoryError([Problem(display_path(path), 1, 1, "", f"could not be loaded ({type(exc).__name__}: "
+                               f"{str(exc)[:200]}); this is a bug in storymap, please report it with this file")])
 
 
 def story_json(story: Story, located: dict | None = None) -> dict:

@@ -25,13 +25,12 @@ from typing import Any
 import yaml
 
 from storymap.errors import Problem, StoryError
+from storymap.limits import MAX_NUMBER_DIGITS, MAX_STORY_FILE_BYTES, MAX_VALUE_CHARS, MAX_YAML_DEPTH, MAX_YAML_VALUES
 
-# Large enough for a 5,000-stop story (bench/), small enough that no file can eat the machine: with
-# aliases banned, memory grows only linearly with these.
-MAX_FILE_BYTES = 8_000_000
-MAX_DEPTH = 32
-MAX_NODES = 400_000
-MAX_SCALAR_CHARS = 20_000
+MAX_FILE_BYTES = MAX_STORY_FILE_BYTES
+MAX_DEPTH = MAX_YAML_DEPTH
+MAX_NODES = MAX_YAML_VALUES
+MAX_SCALAR_CHARS = MAX_VALUE_CHARS
 
 Path = tuple[str | int, ...]
 
@@ -70,23 +69,30 @@ def format_path(path: Path) -> str:
     return out
 
 
+class NumberTooLong(ValueError):
+    """A plain scalar that is a number with more digits than any story field needs."""
+
+
 def resolve_plain(text: str) -> Any:
     """Type of an unquoted scalar under the YAML 1.2 core schema; anything else stays text."""
-    if _NULL.match(text):
+    if _NULL.fullmatch(text):
         return None
     if text in _BOOL:
         return _BOOL[text]
-    if _INT10.match(text):
+    if len(text) > MAX_NUMBER_DIGITS + 8 and (_INT10.fullmatch(text) or _FLOAT.fullmatch(text)
+                                               or _INT8.fullmatch(text) or _INT16.fullmatch(text)):
+        raise NumberTooLong(text)
+    if _INT10.fullmatch(text):
         return int(text)
-    if _INT8.match(text):
+    if _INT8.fullmatch(text):
         return int(text[2:], 8)
-    if _INT16.match(text):
+    if _INT16.fullmatch(text):
         return int(text[2:], 16)
-    if _FLOAT.match(text):
+    if _FLOAT.fullmatch(text):
         return float(text)
-    if _INF.match(text):
+    if _INF.fullmatch(text):
         return -math.inf if text.startswith("-") else math.inf
-    if _NAN.match(text):
+    if _NAN.fullmatch(text):
         return math.nan
     return text
 
@@ -205,7 +211,10 @@ def _build(text: str, filename: str) -> tuple[Any, Marks]:
                 # This event is a mapping key.
                 if not isinstance(event, yaml.ScalarEvent):
                     raise fail("a key must be plain text, not a list or mapping")
-                key = resolve_plain(event.value) if _plain(event) else event.value
+                try:
+                    key = resolve_plain(event.value) if _plain(event) else event.value
+                except NumberTooLong:
+                    key = None
                 if not isinstance(key, str) or key == "":
                     raise fail(f"key {event.value!r} must be text; write it as a name such as 'title'")
                 if key == "<<":
@@ -231,7 +240,11 @@ def _build(text: str, filename: str) -> tuple[Any, Marks]:
                 if len(event.value) > MAX_SCALAR_CHARS:
                     raise fail(f"a value of {len(event.value):,} characters; the limit is {MAX_SCALAR_CHARS:,}", path)
                 if _plain(event):
-                    value = resolve_plain(event.value)
+                    try:
+                        value = resolve_plain(event.value)
+                    except NumberTooLong:
+                        raise fail(f"a number of {len(event.value):,} characters; numbers here need at most "
+                                   f"{MAX_NUMBER_DIGITS} digits (quote it if it is text)", path) from None
                     marks.raw[path] = event.value
                 else:
                     value = event.value

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 BASE = """\
-id: t
+id: lisbon-tram-28
 title: A test story
 time_zone: Europe/Lisbon
 camera: {lat: 38.7, lon: -9.1, zoom: 12}
@@ -12,6 +12,7 @@ sources:
     outlet: Fixtures
     headline: A ride on tram 28
     text: lisbon-tram-28/sources/fixture-guide.txt
+    body: {from: Tram 28 leaves, to: the Prazeres cemetery.}
 stops:
   - id: first
     name: Martim Moniz
@@ -45,6 +46,10 @@ def edit(old: str, new: str) -> str:
 BILLION_LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n" + "".join(
     f"{chr(99 + i)}: &{chr(99 + i)} [" + ", ".join([f"*{chr(98 + i)}"] * 9) + "]\n" for i in range(7))
 
+SRC = "lisbon-tram-28/sources/fixture-guide.txt"
+Q1 = "      - text: Tram 28 leaves Martim Moniz\n        source: guide"
+BODY = "    body: {from: Tram 28 leaves, to: the Prazeres cemetery.}\n"
+
 # (name, story text or bytes, exact problem lines)
 CASES: list[tuple[str, str | bytes, list[str]]] = [
     ("empty file", "", ["t.yaml:1:1: (story): the file is empty; start from the example in stories/README.md"]),
@@ -52,13 +57,13 @@ CASES: list[tuple[str, str | bytes, list[str]]] = [
     ("top level is a list", "- a\n- b\n", ["t.yaml:1:1: (story): the top level must be a mapping of story fields (title:, stops:, ...); see stories/README.md"]),
     ("top level is text", "hello\n", ["t.yaml:1:1: (story): the top level must be a mapping of story fields (title:, stops:, ...); see stories/README.md"]),
     ("syntax error", edit("    name: Martim Moniz\n", "    name: Martim Moniz\n   bad: indent\n"), [
-        "t.yaml:13:4: (story): YAML syntax: did not find expected '-' indicator, while parsing a block collection that starts on line 11; check indentation and quoting on this line and the one above",
+        "t.yaml:14:4: (story): YAML syntax: did not find expected '-' indicator, while parsing a block collection that starts on line 12; check indentation and quoting on this line and the one above",
     ]),
     ("tab indentation", edit("    name: Martim Moniz\n", "\tname: Martim Moniz\n"), [
-        't.yaml:12:1: (story): YAML syntax: found a tab character that violates indentation, while scanning a plain scalar that starts on line 11; check indentation and quoting on this line and the one above',
+        't.yaml:13:1: (story): YAML syntax: found a tab character that violates indentation, while scanning a plain scalar that starts on line 12; check indentation and quoting on this line and the one above',
     ]),
     ("unclosed quote", edit("title: A test story", 'title: "A test story'), [
-        't.yaml:31:1: (story): YAML syntax: found unexpected end of stream, while scanning a quoted scalar that starts on line 2; check indentation and quoting on this line and the one above',
+        't.yaml:32:1: (story): YAML syntax: found unexpected end of stream, while scanning a quoted scalar that starts on line 2; check indentation and quoting on this line and the one above',
     ]),
     ("alias bomb", BILLION_LAUGHS, [
         't.yaml:1:4: (story): anchors (&a) are not allowed; write the value out in full',
@@ -67,7 +72,7 @@ CASES: list[tuple[str, str | bytes, list[str]]] = [
         't.yaml:1:4: (story): anchors (&a) are not allowed; write the value out in full',
     ]),
     ("alias to a stop", edit("  - id: second", "  - &s\n    id: second"), [
-        't.yaml:19:5: stops: anchors (&s) are not allowed; write the value out in full',
+        't.yaml:20:5: stops: anchors (&s) are not allowed; write the value out in full',
     ]),
     ("merge key", edit("camera: {lat: 38.7, lon: -9.1, zoom: 12}", "camera:\n  <<: {lat: 38.7}\n  lon: -9.1\n  zoom: 12"), [
         't.yaml:5:3: camera: merge keys (<<) are not allowed; write the fields out in full',
@@ -82,7 +87,7 @@ CASES: list[tuple[str, str | bytes, list[str]]] = [
         't.yaml:2:8: (story): tags (tag:yaml.org,2002:str) are not allowed; quote the value if it must be text',
     ]),
     ("two documents", BASE + "---\nid: u\n", [
-        "t.yaml:31:1: (story): a second YAML document ('---') is not allowed; one story per file",
+        "t.yaml:32:1: (story): a second YAML document ('---') is not allowed; one story per file",
     ]),
     ("duplicate key", edit("title: A test story\n", "title: A test story\ntitle: Another\n"), [
         "t.yaml:3:1: title: duplicate key 'title' (first on line 2); keep only one",
@@ -97,22 +102,22 @@ CASES: list[tuple[str, str | bytes, list[str]]] = [
         't.yaml:3:3: (story): a key must be plain text, not a list or mapping',
     ]),
     ("YAML 1.1 octal 012", edit("    name: Martim Moniz", "    name: 012"), [
-        "t.yaml:12:5: stops[0].name: expected text, but YAML reads 012 as the number 12; write it in quotes: '012'",
+        "t.yaml:13:5: stops[0].name: expected text, but YAML reads 012 as the number 12; write it in quotes: '012'",
     ]),
     ("YAML 1.1 sexagesimal 10:30 for a number", edit("time_zone: Europe/Lisbon\n", "time_zone: Europe/Lisbon\ndwell_seconds: 10:30\n"), [
         "t.yaml:4:1: dwell_seconds: expected a number, got the text '10:30'; write digits without quotes, e.g. 43.1",
     ]),
     ("unquoted time is still text", edit("    date: 2024-05-01\n", "    date: 2024-05-01\n    time: 25:00\n"), [
-        "t.yaml:14:5: stops[0].time: '25:00' is not a time of day; hours go 00-23 and minutes 00-59",
+        "t.yaml:15:5: stops[0].time: '25:00' is not a time of day; hours go 00-23 and minutes 00-59",
     ]),
     ("date as a number", edit("    date: 2024-05-01", "    date: 20240501"), [
-        't.yaml:13:5: stops[0].date: expected text, got the number 20240501; write it in quotes',
+        't.yaml:14:5: stops[0].date: expected text, got the number 20240501; write it in quotes',
     ]),
     ("invalid date 2024-02-30", edit("    date: 2024-05-01", "    date: 2024-02-30"), [
-        "t.yaml:13:5: stops[0].date: '2024-02-30' is not a day of the calendar; check the month and day",
+        "t.yaml:14:5: stops[0].date: '2024-02-30' is not a day of the calendar; check the month and day",
     ]),
     ("date in the wrong form", edit("    date: 2024-05-01", "    date: 1 May 2024"), [
-        "t.yaml:13:5: stops[0].date: '1 May 2024' is not a date; write it as YYYY-MM-DD, for example 2023-09-12",
+        "t.yaml:14:5: stops[0].date: '1 May 2024' is not a date; write it as YYYY-MM-DD, for example 2023-09-12",
     ]),
     ("boolean where text is expected", edit("title: A test story", "title: true"), [
         "t.yaml:2:1: title: expected text, but YAML reads true as the boolean true; write it in quotes: 'true'",
@@ -146,60 +151,60 @@ CASES: list[tuple[str, str | bytes, list[str]]] = [
     ]),
     ("typo at top level", edit("title: A test story", "titel: A test story"), [
         "t.yaml:1:1: title: required field 'title' is missing; add it",
-        "t.yaml:2:1: titel: unknown field 'titel'; did you mean 'title'? allowed here: byline, camera, credits, dek, disagreements, dwell_seconds, id, language, legs, region, sources, stops, time_zone, title",
+        "t.yaml:2:1: titel: unknown field 'titel'; did you mean 'title'? allowed here: byline, camera, credits, dek, disagreements, dwell_seconds, id, language, legs, region, sources, speakers, stops, time_zone, title",
     ]),
     ("typo in a stop", edit("    summary: Start.", "    sumary: Start."), [
-        "t.yaml:11:5: stops[0].summary: required field 'summary' is missing; add it",
-        "t.yaml:15:5: stops[0].sumary: unknown field 'sumary'; did you mean 'summary'? allowed here: camera, date, dwell_seconds, id, local_names, name, no_quote, place, quotes, sources_differ, summary, time, time_zone",
+        "t.yaml:12:5: stops[0].summary: required field 'summary' is missing; add it",
+        "t.yaml:16:5: stops[0].sumary: unknown field 'sumary'; did you mean 'summary'? allowed here: camera, date, dwell_seconds, id, local_names, name, no_quote, place, quotes, sources_differ, summary, time, time_zone",
     ]),
     ("missing title", edit("title: A test story\n", ""), [
         "t.yaml:1:1: title: required field 'title' is missing; add it",
     ]),
     ("legs is a mapping", edit("  - from: first\n    to: second\n    mode: rail\n", "  from: first\n  to: second\n"), [
-        "t.yaml:27:1: legs: expected a list (lines starting with '- '), got a mapping",
+        "t.yaml:28:1: legs: expected a list (lines starting with '- '), got a mapping",
     ]),
     ("id not a slug", edit("  - id: first", "  - id: First Stop"), [
-        "t.yaml:11:5: stops[0].id: 'First Stop' is not a slug (lower-case letters, digits and single hyphens); for example 'first-stop'",
+        "t.yaml:12:5: stops[0].id: 'First Stop' is not a slug (lower-case letters, digits and single hyphens); for example 'first-stop'",
     ]),
     ("duplicate stop id", edit("  - id: second", "  - id: first"), [
-        "t.yaml:19:5: stops[1].id: duplicate id 'first' (also stops[0]); ids must be unique",
-        "t.yaml:29:5: legs[0].to: unknown stop 'second'; a leg joins two stops of this story",
+        "t.yaml:20:5: stops[1].id: duplicate id 'first' (also stops[0]); ids must be unique",
+        "t.yaml:30:5: legs[0].to: unknown stop 'second'; a leg joins two stops of this story",
     ]),
     ("unknown quote source", edit("      - text: Tram 28 leaves Martim Moniz\n        source: guide", "      - text: Tram 28 leaves Martim Moniz\n        source: guid"), [
-        "t.yaml:18:9: stops[0].quotes[0].source: unknown source 'guid'; did you mean 'guide'? known sources: guide",
+        "t.yaml:19:9: stops[0].quotes[0].source: unknown source 'guid'; did you mean 'guide'? known sources: guide",
     ]),
-    ("quote not verbatim", edit("Tram 28 leaves Martim Moniz", "Tram 28 departs Martim Moniz"), [
-        't.yaml:17:9: stops[0].quotes[0].text: quote not found verbatim in source \'guide\'; closest passage (87% alike): "Tram 28 leaves Martim Moniz"; copy the words exactly',
+    ("quote not verbatim", edit("- text: Tram 28 leaves Martim Moniz", "- text: Tram 28 departs Martim Moniz"), [
+        't.yaml:18:9: stops[0].quotes[0].text: quote not found verbatim in source \'guide\'; closest passage (87% alike): "Tram 28 leaves Martim Moniz"; copy the words exactly',
     ]),
-    ("quote from nowhere", edit("Tram 28 leaves Martim Moniz", "The weather in Oslo was grey all week"), [
-        "t.yaml:17:9: stops[0].quotes[0].text: quote not found in source 'guide', nor anything like it; check the source id",
+    ("quote from nowhere", edit("- text: Tram 28 leaves Martim Moniz", "- text: The weather in Oslo was grey all week"), [
+        "t.yaml:18:9: stops[0].quotes[0].text: quote not found in source 'guide', nor anything like it; check the source id",
     ]),
     ("source file missing", edit("lisbon-tram-28/sources/fixture-guide.txt", "lisbon-tram-28/sources/nope.txt"), [
-        "t.yaml:9:5: sources[0].text: source text file 'lisbon-tram-28/sources/nope.txt' not found next to the story; copy the article's text there",
+        "t.yaml:9:5: sources[0].text: source text file 'lisbon-tram-28/sources/nope.txt' not found; copy the article's text to lisbon-tram-28/sources/",
     ]),
     ("source path escapes the folder", edit("lisbon-tram-28/sources/fixture-guide.txt", "../../../../etc/passwd"), [
-        "t.yaml:9:5: sources[0].text: '../../../../etc/passwd' must be a relative path inside the story's folder, without '..'",
+        "t.yaml:9:5: sources[0].text: '../../../../etc/passwd' must be a relative path inside lisbon-tram-28/sources/, without '..'",
     ]),
     ("source path absolute", edit("lisbon-tram-28/sources/fixture-guide.txt", "/etc/passwd"), [
-        "t.yaml:9:5: sources[0].text: '/etc/passwd' must be a relative path inside the story's folder, without '..'",
+        "t.yaml:9:5: sources[0].text: '/etc/passwd' must be a relative path inside lisbon-tram-28/sources/, without '..'",
     ]),
     ("leg to an unknown stop", edit("    to: second", "    to: secnod"), [
-        "t.yaml:29:5: legs[0].to: unknown stop 'secnod'; did you mean 'second'? a leg joins two stops of this story",
+        "t.yaml:30:5: legs[0].to: unknown stop 'secnod'; did you mean 'second'? a leg joins two stops of this story",
     ]),
     ("leg skipping a stop", edit("    to: second", "    to: first"), [
-        "t.yaml:29:5: legs[0].to: a leg joins consecutive stops; the stop after 'first' is 'second'",
+        "t.yaml:30:5: legs[0].to: a leg joins consecutive stops; the stop after 'first' is 'second'",
     ]),
     ("unknown travel mode", edit("    mode: rail", "    mode: train"), [
-        "t.yaml:30:5: legs[0].mode: the text 'train' is not allowed; use one of 'rail', 'road', 'air' or 'sea'",
+        "t.yaml:31:5: legs[0].mode: the text 'train' is not allowed; use one of 'rail', 'road', 'air' or 'sea'",
     ]),
     ("stops out of order", edit("    date: 2024-05-02", "    date: 2024-04-30"), [
-        "t.yaml:21:5: stops[1].date: 2024-04-30 comes before the previous stop 'first' (2024-05-01); stops must be in travel order",
+        "t.yaml:22:5: stops[1].date: 2024-04-30 comes before the previous stop 'first' (2024-05-01); stops must be in travel order",
     ]),
     ("stop without quotes or reason", edit("    quotes:\n      - text: Tram 28 leaves Martim Moniz\n        source: guide\n", ""), [
-        "t.yaml:11:5: stops[0]: a stop needs at least one quote, or 'no_quote' saying why the sources have none",
+        "t.yaml:12:5: stops[0]: a stop needs at least one quote, or 'no_quote' saying why the sources have none",
     ]),
     ("region missing within_km", edit("    place: {query: Martim Moniz}", "    place: {query: Martim Moniz, region: {near: {lat: 38.7, lon: -9.1}}}"), [
-        "t.yaml:14:34: stops[0].place.region: 'near' and 'within_km' go together; give both or neither",
+        "t.yaml:15:34: stops[0].place.region: 'near' and 'within_km' go together; give both or neither",
     ]),
     ("control character", edit("title: A test story", "title: A test\x07story"), [
         't.yaml:2:14: (story): control character U+0007 is not allowed; delete it (it is often pasted in invisibly)',
@@ -224,5 +229,121 @@ CASES: list[tuple[str, str | bytes, list[str]]] = [
     ]),
     ("long scalar", "title: " + "x" * 30_000 + "\n", [
         't.yaml:1:8: title: a value of 30,000 characters; the limit is 20,000',
+    ]),
+    # Integrity: a source is a source, verbatim means verbatim, extreme values stay problems.
+    ('source is the story file', edit(SRC, "lisbon-tram-28.yaml"), [
+        "t.yaml:9:5: sources[0].text: 'lisbon-tram-28.yaml' is a story or data file, not a source text; save the article's text as a .txt file in lisbon-tram-28/sources/",
+    ]),
+    ('source is a story file in its sources folder', edit(SRC, "lisbon-tram-28/sources/other.yaml"), [
+        "t.yaml:9:5: sources[0].text: 'lisbon-tram-28/sources/other.yaml' is a story or data file, not a source text; save the article's text as a .txt file in lisbon-tram-28/sources/",
+    ]),
+    ('source is a data file', edit(SRC, "lisbon-tram-28/sources/route.GEOJSON"), [
+        "t.yaml:9:5: sources[0].text: 'lisbon-tram-28/sources/route.GEOJSON' is a story or data file, not a source text; save the article's text as a .txt file in lisbon-tram-28/sources/",
+    ]),
+    ('source beside the folder', edit(SRC, "lisbon-tram-28/fixture-guide.txt"), [
+        "t.yaml:9:5: sources[0].text: 'lisbon-tram-28/fixture-guide.txt' is not in lisbon-tram-28/sources/; keep each source text in the story's own sources folder (text: lisbon-tram-28/sources/fixture-guide.txt)",
+    ]),
+    ('source of another story', edit(SRC, "kim-russia-2023/sources/000_5d01c8594817aafb.txt"), [
+        "t.yaml:9:5: sources[0].text: 'kim-russia-2023/sources/000_5d01c8594817aafb.txt' is not in lisbon-tram-28/sources/; keep each source text in the story's own sources folder (text: lisbon-tram-28/sources/000_5d01c8594817aafb.txt)",
+    ]),
+    ('source dot-dot inside the path', edit(SRC, "lisbon-tram-28/sources/../../lisbon-tram-28.yaml"), [
+        "t.yaml:9:5: sources[0].text: 'lisbon-tram-28/sources/../../lisbon-tram-28.yaml' must be a relative path inside lisbon-tram-28/sources/, without '..'",
+    ]),
+    ('source is the sources folder', edit(SRC, "lisbon-tram-28/sources"), [
+        "t.yaml:9:5: sources[0].text: source text 'lisbon-tram-28/sources' is not a regular file; save the article's text as a .txt file in lisbon-tram-28/sources/",
+    ]),
+    ('source under a home folder', edit(SRC, "~/fixture-guide.txt"), [
+        "t.yaml:9:5: sources[0].text: '~/fixture-guide.txt' is not in lisbon-tram-28/sources/; keep each source text in the story's own sources folder (text: lisbon-tram-28/sources/fixture-guide.txt)",
+    ]),
+    ('quote starts inside a word', edit(Q1, "      - text: ram 28 leaves Martim Moniz\n        source: guide"), [
+        "t.yaml:18:9: stops[0].quotes[0].text: quote is in source 'guide' only as part of longer words (it must start and end on word boundaries); quote whole words",
+    ]),
+    ('quote ends inside a word', edit(Q1, "      - text: Tram 28 leaves Martim Mon\n        source: guide"), [
+        "t.yaml:18:9: stops[0].quotes[0].text: quote is in source 'guide' only as part of longer words (it must start and end on word boundaries); quote whole words",
+    ]),
+    ('quote is one word inside another', edit(Q1, "      - text: raç\n        source: guide"), [
+        "t.yaml:18:9: stops[0].quotes[0].text: quote is in source 'guide' only as part of longer words (it must start and end on word boundaries); quote whole words",
+    ]),
+    ('quote across an unmarked break', edit(Q1, "      - text: to the river. The line ends\n        source: guide"), [
+        "t.yaml:18:9: stops[0].quotes[0].text: quote runs across a paragraph break of source 'guide' (paragraph 2 ends inside it); mark the break with […] where it falls",
+    ]),
+    ('paragraph mark in the wrong place', edit(Q1, "      - text: the river. […] ends at Campo\n        source: guide"), [
+        't.yaml:18:9: stops[0].quotes[0].text: quote not found verbatim in source \'guide\'; closest passage (82% alike): "The line ends at Campo"; copy the words exactly',
+    ]),
+    ('paragraph mark inside a paragraph', edit(Q1, "      - text: Tram 28 leaves […] Martim Moniz\n        source: guide"), [
+        "t.yaml:18:9: stops[0].quotes[0].text: […] stands for a paragraph break, and source 'guide' has none there; remove it (a quote leaves nothing out)",
+    ]),
+    ('quote is only a paragraph mark', edit(Q1, "      - text: '[…]'\n        source: guide"), [
+        "t.yaml:18:9: stops[0].quotes[0].text: quote not found in source 'guide', nor anything like it; check the source id",
+    ]),
+    ('quote from outside the article', edit(Q1, "      - text: This short text was written for storymap's tests\n        source: guide"), [
+        "t.yaml:18:9: stops[0].quotes[0].text: quote is in the stored page of source 'guide' but outside its article (body.from to body.to): menus, author boxes and reader comments are not quotable; quote the article",
+    ]),
+    ('body missing', edit(BODY, ""), [
+        't.yaml:6:5: sources[0].body: required field \'body\' is missing; add body: {from: "<the article\'s first words>", to: "<its last words>"} as they stand in the source text',
+    ]),
+    ('body.from not in the source', edit(BODY, "    body: {from: Tram 29 leaves, to: the Prazeres cemetery.}\n"), [
+        "t.yaml:10:12: sources[0].body.from: 'Tram 29 leaves' is not in the source text; copy the first words of the article exactly, within one paragraph",
+    ]),
+    ('body.from ambiguous', edit(BODY, "    body: {from: the, to: the Prazeres cemetery.}\n"), [
+        "t.yaml:10:12: sources[0].body.from: 'the' occurs 6 times in the source text; add words until it occurs once",
+    ]),
+    ('body.to before body.from', edit(BODY, "    body: {from: At Largo das Portas, to: climbs into Graça}\n"), [
+        "t.yaml:10:39: sources[0].body.to: 'climbs into Graça' is not in the source text after 'from'; copy the last words of the article exactly, within one paragraph",
+    ]),
+    ('body.to not in the source', edit(BODY, "    body: {from: Tram 28 leaves, to: the Prazeres graveyard.}\n"), [
+        "t.yaml:10:34: sources[0].body.to: 'the Prazeres graveyard.' is not in the source text; copy the last words of the article exactly, within one paragraph",
+    ]),
+    ('body.from blank', edit(BODY, "    body: {from: ' ', to: the Prazeres cemetery.}\n"), [
+        't.yaml:10:12: sources[0].body.from: is empty; write some text or remove the field',
+    ]),
+    ('body with a typo', edit(BODY, "    body: {form: Tram 28 leaves, to: the Prazeres cemetery.}\n"), [
+        "t.yaml:10:5: sources[0].body.from: required field 'from' is missing; add it",
+        "t.yaml:10:12: sources[0].body.form: unknown field 'form'; did you mean 'from'? allowed here: from, to",
+    ]),
+    ('body as text', edit(BODY, "    body: Tram 28 leaves\n"), [
+        "t.yaml:10:5: sources[0].body: expected a mapping of fields (name: value lines), got the text 'Tram 28 leaves'",
+    ]),
+    ('speaker not named near the quote', edit(Q1, Q1 + "\n        speaker: Vladimir Putin"), [
+        "t.yaml:20:9: stops[0].quotes[0].speaker: 'Vladimir Putin' is not named near this quote in source 'guide' (looked for 'Vladimir Putin' in its paragraph and the ones before and after); add the name the source uses under the story's speakers: (Vladimir Putin: [...]), or give speaker_basis: with your reason",
+    ]),
+    ('speaker named only far away', edit(Q1, Q1 + "\n        speaker: Prazeres"), [
+        "t.yaml:20:9: stops[0].quotes[0].speaker: 'Prazeres' is not named near this quote in source 'guide' (looked for 'Prazeres' in its paragraph and the ones before and after); add the name the source uses under the story's speakers: (Prazeres: [...]), or give speaker_basis: with your reason",
+    ]),
+    ('speakers as a list', edit("stops:\n", "speakers: [Kim, Putin]\nstops:\n"), [
+        't.yaml:11:1: speakers: expected a mapping of fields (name: value lines), got a list',
+    ]),
+    ('speaker alias as text', edit("stops:\n", "speakers: {Vladimir Putin: Putin}\nstops:\n"), [
+        "t.yaml:11:12: speakers.Vladimir Putin: expected a list (lines starting with '- '), got the text 'Putin'",
+    ]),
+    ('speaker_basis blank', edit(Q1, Q1 + "\n        speaker: Vladimir Putin\n        speaker_basis: ''"), [
+        't.yaml:21:9: stops[0].quotes[0].speaker_basis: is empty; write some text or remove the field',
+    ]),
+    ('date in year 1', edit("    date: 2024-05-01", "    date: 0001-01-01\n    time: '00:30'"), [
+        "t.yaml:14:5: stops[0].date: '0001-01-01' is outside the dates storymap can place in time (0002-01-01 to 9998-12-31)",
+    ]),
+    ('date in year 9999', edit("    date: 2024-05-02", "    date: 9999-12-31\n    time: '23:30'"), [
+        "t.yaml:22:5: stops[1].date: '9999-12-31' is outside the dates storymap can place in time (0002-01-01 to 9998-12-31)",
+    ]),
+    ('time with a trailing newline', edit("    date: 2024-05-01\n", "    date: 2024-05-01\n    time: \"09:00\\n\"\n"), [
+        "t.yaml:15:5: stops[0].time: '09:00\\n' is not a time of day; write it as HH:MM in quotes, for example '14:30'",
+    ]),
+    ('time in Arabic-Indic digits', edit("    date: 2024-05-01\n", "    date: 2024-05-01\n    time: \"\u0660\u0669:\u0663\u0660\"\n"), [
+        "t.yaml:15:5: stops[0].time: '٠٩:٣٠' is not a time of day; write it as HH:MM in quotes, for example '14:30'",
+    ]),
+    ('date in full-width digits', edit("    date: 2024-05-01", "    date: \"\uff12\uff10\uff12\uff14-05-01\""), [
+        "t.yaml:14:5: stops[0].date: '２０２４-05-01' is not a date; write it as YYYY-MM-DD, for example 2023-09-12",
+    ]),
+    ('slug with a trailing newline', edit("  - id: first", "  - id: \"first\\n\""), [
+        "t.yaml:12:5: stops[0].id: 'first\\n' is not a slug (lower-case letters, digits and single hyphens); for example 'first'",
+    ]),
+    ('number thousands of digits long', edit("time_zone: Europe/Lisbon\n", "time_zone: Europe/Lisbon\ndwell_seconds: " + "9" * 5000 + "\n"), [
+        't.yaml:4:16: dwell_seconds: a number of 5,000 characters; numbers here need at most 30 digits (quote it if it is text)',
+    ]),
+    ('key thousands of digits long', edit("title: A test story\n", "title: A test story\n" + "1" * 5000 + ": x\n"), [
+        "t.yaml:3:5001: (story): YAML syntax: could not find expected ':'; check indentation and quoting on this line and the one above",
+    ]),
+    ('float with a huge exponent', edit("time_zone: Europe/Lisbon\n", "time_zone: Europe/Lisbon\ndwell_seconds: 1e999\n"), [
+        't.yaml:4:1: dwell_seconds: must be a finite number, not infinity or NaN',
     ]),
 ]

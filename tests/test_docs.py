@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 from helpers import ROOT
 
-from storymap.model import Leg, Place, Source, Stop, Story
+from storymap.limits import documented_table
+from storymap.model import Body, Leg, Place, Quote, Source, Stop, Story
 from storymap.story import parse_story
 
 STORIES_README = ROOT / "stories" / "README.md"
@@ -16,16 +18,25 @@ def yaml_blocks(markdown: str) -> list[str]:
     return re.findall(r"```yaml\n(.*?)```", markdown, flags=re.S)
 
 
-def test_stories_readme_example_is_a_valid_story():
+def test_stories_readme_example_is_a_valid_story(tmp_path):
     blocks = [b for b in yaml_blocks(STORIES_README.read_text(encoding="utf-8")) if "stops:" in b]
     assert len(blocks) == 1
-    story = parse_story(blocks[0], "stories/README.md", base_dir=ROOT / "stories", expected_id="example")
+    (tmp_path / "example" / "sources").mkdir(parents=True)
+    shutil.copy(ROOT / "stories" / "kim-russia-2023" / "sources" / "004_07a353d0804c85f7.txt",
+                tmp_path / "example" / "sources" / "bbn-ap.txt")
+    story = parse_story(blocks[0], "stories/README.md", base_dir=tmp_path, expected_id="example")
     assert story.stops[0].quotes[0].source == "bbn-ap"
+
+
+def test_stories_readme_shows_the_codes_limits():
+    readme = STORIES_README.read_text(encoding="utf-8")
+    table = "\n".join("  " + line for line in documented_table().splitlines())
+    assert table in readme
 
 
 def test_stories_readme_documents_every_field():
     readme = STORIES_README.read_text(encoding="utf-8")
-    for model in (Story, Source, Stop, Place, Leg):
+    for model in (Story, Source, Body, Stop, Place, Leg, Quote):
         for name, field in model.model_fields.items():
             assert f"`{field.alias or name}`" in readme, f"{model.__name__}.{name} is not documented"
 

@@ -55,3 +55,65 @@ def test_valid_story_with_something_spliced_in(position, insert):
 @given(st.integers(min_value=0, max_value=len(BASE)))
 def test_valid_story_cut_short(length):
     outcome(BASE[:length])
+
+
+# --- the classes found by hand, generated: extreme dates and times, long numbers, odd paths, quotes ---
+
+DIGITS = st.sampled_from(["0123456789", "٠١٢٣٤٥٦٧٨٩", "０１２３４５６７８９", "०१२३४५६७८९"])
+
+
+@st.composite
+def dates(draw):
+    year = draw(st.integers(min_value=1, max_value=9999))
+    month, day = draw(st.integers(min_value=0, max_value=13)), draw(st.integers(min_value=0, max_value=32))
+    text = f"{year:04d}-{month:02d}-{day:02d}"
+    digits = draw(DIGITS)
+    return text.translate(str.maketrans("0123456789", digits)) + draw(st.sampled_from(["", "\n", " ", "\r\n"]))
+
+
+@st.composite
+def times(draw):
+    text = f"{draw(st.integers(min_value=0, max_value=99)):02d}:{draw(st.integers(min_value=0, max_value=99)):02d}"
+    digits = draw(DIGITS)
+    return text.translate(str.maketrans("0123456789", digits)) + draw(st.sampled_from(["", "\n", " ", ":00"]))
+
+
+NUMBERS = st.one_of(
+    st.integers(min_value=1, max_value=6000).map(lambda n: "9" * n),
+    st.integers(min_value=1, max_value=6000).map(lambda n: "0x" + "f" * n),
+    st.integers(min_value=-400, max_value=400).map(lambda e: f"1e{e}"),
+    st.sampled_from(["-0", ".inf", "-.inf", ".nan", "1_000", "0o777", "1e", "+.5"]),
+)
+SOURCE_TEXT = (FIXTURE_STORIES / "lisbon-tram-28" / "sources" / "fixture-guide.txt").read_text(encoding="utf-8")
+
+
+@settings(max_examples=200, deadline=None)
+@given(dates(), st.one_of(st.none(), times()), st.sampled_from(["Europe/Lisbon", "Pacific/Kiritimati",
+                                                                "Etc/GMT+12", "Asia/Kathmandu"]))
+def test_any_date_and_time_in_any_zone(date, time, zone):
+    text = BASE.replace("    date: 2024-05-01\n", f"    date: {date!r}\n" + (f"    time: {time!r}\n" if time else "")
+                        ).replace("time_zone: Europe/Lisbon", f"time_zone: {zone}")
+    outcome(text.replace("'", "\"").replace("\\n", "\\n"))
+
+
+@settings(max_examples=150, deadline=None)
+@given(NUMBERS, st.sampled_from(["dwell_seconds: {}\n", "camera: {{lat: {}, lon: -9.1, zoom: 12}}\n"]))
+def test_any_number_where_a_number_goes(number, template):
+    text = BASE.replace("camera: {lat: 38.7, lon: -9.1, zoom: 12}\n", "") + template.format(number)
+    outcome(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=0, max_value=len(SOURCE_TEXT)), st.integers(min_value=1, max_value=120),
+       st.sampled_from(["", "[…] ", " [...]", "\n\n"]))
+def test_any_slice_of_the_source_as_a_quote(start, length, mark):
+    quote = SOURCE_TEXT[start:start + length].strip() + mark
+    outcome(BASE.replace("Tram 28 leaves Martim Moniz\n", f"{quote!r}\n".replace("\\n", " ")))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(["lisbon-tram-28/sources/", "lisbon-tram-28/", "", "./", "lisbon-tram-28/sources/./",
+                        "lisbon-tram-28//sources/", "LISBON-TRAM-28/sources/"]),
+       st.sampled_from(["fixture-guide.txt", "", ".", "..", "nope.txt", "x.yaml", "\u202e.txt", "a" * 300]))
+def test_any_source_path(folder, name):
+    outcome(BASE.replace("lisbon-tram-28/sources/fixture-guide.txt", repr(folder + name).replace("'", "\"")))
