@@ -7,7 +7,9 @@ Streamlit's own ?embed=true hides its chrome for iframes.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -15,16 +17,16 @@ from pathlib import Path
 import streamlit as st
 import streamlit.components.v1 as components
 
-from storymap.catalog import StoryBundle, basemap_path
+from storymap.catalog import StoryBundle
 from storymap.catalog import load_catalog as load_bundles
 from storymap.deck import player_config
-from storymap.errors import StoryError
+from storymap.errors import Problem, StoryError
+from storymap.limits import MAX_QUERY_VALUE_CHARS
 from storymap.locate import GEODATA_DIR
 from storymap.model import Story
 from storymap.story import STORIES_DIR, story_paths
-from storymap.text import attribution, markdown_literal
+from storymap.textversion import text_version_html
 
-MAX_QUERY_VALUE_CHARS = 100
 PLAYER_DIR = Path(__file__).resolve().parent / "storymap" / "player"
 STATIC_DIR = Path(__file__).resolve().parent / "static"  # what Streamlit serves at /app/static (-> geodata)
 DWELL_RANGE_SECONDS = (1.0, 120.0)
@@ -40,19 +42,30 @@ player = components.declare_component("storymap_player", path=str(PLAYER_DIR))
 Catalog = list[tuple[Path, StoryBundle | StoryError]]
 
 
-def _signature(stories_dir: Path, geodata_dir: Path) -> tuple[tuple[str, int, int], ...]:
-    """Name, mtime and size of every story and geodata file, so the cache reloads what was edited."""
-    out = []
-    for path in [*story_paths(stories_dir), *sorted(geodata_dir.glob("*.json")), *sorted(geodata_dir.glob("*.geojson"))]:
-        stat = path.stat()
-        out.append((str(path), stat.st_mtime_ns, stat.st_size))
-    return tuple(out)
+def _digest(path: Path) -> str:
+    """The content hash of one input file; a file that vanished or cannot be read says so instead."""
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    except OSError as exc:
+        return f"unreadable:{exc.errno}"
+
+
+def _signature(stories_dir: Path, geodata_dir: Path) -> tuple[tuple[str, str], ...]:
+    """Every input of every story by content (story files, their sources, geodata): an edit that keeps
+    a file's size and time stamp still reloads the story, and no quote is shown against an old source."""
+    files = list(story_paths(stories_dir))
+    for story in list(files):
+        folder = stories_dir / story.stem
+        if folder.is_dir():
+            files += sorted(p for p in folder.rglob("*") if not p.is_dir())
+    files += [*sorted(geodata_dir.glob("*.json")), *sorted(geodata_dir.glob("*.geojson"))]
+    return tuple((str(path), _digest(path)) for path in files)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def load_catalog(signature: tuple[tuple[str, int, int], ...], geodata_dir: str) -> Catalog:
+def load_catalog(signature: tuple[tuple[str, str], ...], stories_dir: str, geodata_dir: str) -> Catalog:
     """Every story in stories/ with its coordinates, route and basemap, loaded once per version of the files."""
-    stories = [Path(name) for name, _, _ in signature if name.endswith(".yaml")]
+    stories = [Path(name) for name, _ in signature if Path(name).parent == Path(stories_dir) and name.endswith(".yaml")]
     catalog = load_bundles(stories, Path(geodata_dir))
     # The catalog and every imported module live as long as the process. Frozen, they are out of
     # the collector's sight, so its full collections stop pausing a rerun for ~70 ms every few dozen
@@ -117,11 +130,28 @@ def start_state(story: Story) -> dict:
     return {"stop": stop, "mode": mode, "autoplay": query_value("autoplay") in ("1", "true"), "dwell_override": dwell}
 
 
-def render_problems(path: Path, error: StoryError) -> None:
-    """The same located problem list as `python -m storymap validate`, instead of a traceback."""
-    st.error(f"This story cannot be shown: {len(error.problems)} problem(s) in {path.name}. "
+def _page_problem(problem: Problem, roots: tuple[Path, ...]) -> str:
+    """A problem line as the page shows it: file names relative to the stories or geodata folder, so
+    no path of the server's disk reaches the reader."""
+    path = Path(problem.file)
+    for root in roots:
+        try:
+            return str(dataclasses.replace(problem, file=str(path.resolve().relative_to(root.resolve().parent))))
+        except ValueError:
+            continue
+    return str(dataclasses.replace(problem, file=path.name))
+
+
+def render_problems(path: Path, error: StoryError, stories_dir: Path, geodata_dir: Path) -> None:
+    """The same located problem list as `python -m storymap validate`, instead of a traceback.
+
+    The file name goes only into the code block: Streamlit's Markdown would read a file named
+    `[x](http://...).yaml` as a link or an image.
+    """
+    st.error(f"This story cannot be shown: {len(error.problems)} problem(s) in its files, listed below. "
              "Fix them (or run `python -m storymap validate`) and reload.")
-    st.code("\n".join(str(p) for p in error.problems), language=None, wrap_lines=True)
+    st.code("\n".join(_page_problem(p, (stories_dir, geodata_dir)) for p in error.problems), language=None,
+            wrap_lines=True)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -133,10 +163,12 @@ def story_config_json(_bundle: StoryBundle, signature: tuple, story_id: str, geo
         data = {"route": f"app/static/{story_id}.route.geojson", "basemap": f"app/static/{story_id}.basemap.geojson"}
     else:
         # Another geodata folder (STORYMAP_GEODATA_DIR) is not served: send the files inline instead.
-        data = {"route": bundle.route, "basemap": json.loads(basemap_path(story_id, folder).read_text(encoding="utf-8"))}
-    text = json.dumps(player_config(bundle, data=data, start={"__start__": True}), ensure_ascii=False)
-    before, after = text.split('{"__start__": true}')
-    return before, after
+        data = {"route": bundle.route, "basemap": bundle.basemap}
+    config = player_config(bundle, data=data, start={})
+    del config["start"]
+    # The start state goes last, spliced in per reader: no marker string that story text could contain.
+    text = json.dumps(config, ensure_ascii=False)
+    return text[:-1] + ', "start": ', "}"
 
 
 def render_player(bundle: StoryBundle, start: dict, geodata_dir: Path, signature: tuple) -> None:
@@ -146,32 +178,19 @@ def render_player(bundle: StoryBundle, start: dict, geodata_dir: Path, signature
     player(config=config, key=f"player-{bundle.story.id}-{start['mode']}", default=None)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def text_version_blocks(_bundle: StoryBundle, signature: tuple, story_id: str) -> list[str]:
-    """The story as escaped Markdown blocks, one per stop: built once per version of the files."""
-    story = _bundle.story
-    km = [0.0] + [leg["properties"]["km_before"] + leg["properties"]["km"] for leg in _bundle.route["features"]]
-    blocks = []
-    for index, stop in enumerate(story.stops):
-        lines = [f"{index + 1}\\. **{markdown_literal(stop.name)}**{{marker}} — {markdown_literal(stop.date)} — "
-                 f"{markdown_literal(f'{km[index]:,.0f} km')}", "", markdown_literal(stop.summary)]
-        for quote in stop.quotes:
-            said = f"{quote.speaker}, quoted by " if quote.speaker else ""
-            lines += ["", "> " + markdown_literal(quote.text), ">",
-                      "> — " + markdown_literal(said + attribution(story.source(quote.source)))]
-        blocks.append("\n".join(lines))
-    return blocks
+@st.cache_resource(show_spinner=False, max_entries=64)
+def text_version(_bundle: StoryBundle, signature: tuple, story_id: str, current: str | None) -> str:
+    """The story as our own escaped HTML (storymap.textversion, shared with the export): built once per
+    version of the files and linked stop."""
+    config = player_config(_bundle, data={}, start={})
+    return text_version_html(config, current)
 
 
 def render_text_version(bundle: StoryBundle, current: str | None, signature: tuple) -> None:
-    """The itinerary as plain text, one Markdown element: for readers without JavaScript or a map."""
-    story = bundle.story
-    blocks = text_version_blocks(bundle, signature, story.id)
-    ids = [stop.id for stop in story.stops]
-    marked = [block.replace("{marker}", " " + markdown_literal("(linked stop)") if ids[i] == current else "")
-              for i, block in enumerate(blocks)]
+    """The itinerary as text, for readers without JavaScript or a map. HTML we build, never Markdown:
+    story text cannot become a link, an image, an icon or a formula."""
     with st.expander("Text version of the story (stops, dates, distances, quotes)"):
-        st.markdown("**" + markdown_literal(story.title) + "**\n\n" + "\n\n---\n\n".join(marked))
+        st.html(text_version(bundle, signature, bundle.story.id, current))
 
 
 st.set_page_config(page_title="storymap", layout="wide", initial_sidebar_state="collapsed")
@@ -181,11 +200,11 @@ presenting = query_value("mode") == "present"
 if presenting:
     st.markdown(PRESENT_CSS, unsafe_allow_html=True)
 signature = _signature(stories_dir, geodata_dir)
-picked = pick_story(load_catalog(signature, str(geodata_dir)), show_picker=not presenting)
+picked = pick_story(load_catalog(signature, str(stories_dir), str(geodata_dir)), show_picker=not presenting)
 if picked is not None:
     story_path, result = picked
     if isinstance(result, StoryError):
-        render_problems(story_path, result)
+        render_problems(story_path, result, stories_dir, geodata_dir)
     else:
         start = start_state(result.story)
         render_player(result, start, geodata_dir, signature)

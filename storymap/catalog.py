@@ -11,23 +11,30 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from storymap.contract import Basemap, Route, check_map_file
 from storymap.errors import Problem, StoryError
+from storymap.files import DataFileError, read_limited
+from storymap.limits import MAX_DATA_FILE_BYTES
 from storymap.locate import GEODATA_DIR, CacheError, Located, locate_places
 from storymap.model import Story
 from storymap.route import checked_route, route_path
-from storymap.story import display_path, load_all
+from storymap.story import display_path, load_all, unexpected
 
 BASEMAP_SUFFIX = ".basemap.geojson"
 
 
 @dataclass(frozen=True)
 class StoryBundle:
-    """A valid story with its coordinates (by field path), its route GeoJSON and its basemap's credits."""
+    """A valid story with its coordinates (by field path), its route GeoJSON and its checked basemap."""
 
     story: Story
     located: dict[tuple, Located]
     route: dict
-    basemap_attribution: str
+    basemap: dict
+
+    @property
+    def basemap_attribution(self) -> str:
+        return self.basemap["storymap"]["attribution"]
 
 
 def basemap_path(story_id: str, geodata_dir: Path = GEODATA_DIR) -> Path:
@@ -35,16 +42,19 @@ def basemap_path(story_id: str, geodata_dir: Path = GEODATA_DIR) -> Path:
     return geodata_dir / f"{story_id}{BASEMAP_SUFFIX}"
 
 
-def _basemap_attribution(story: Story, geodata_dir: Path) -> str:
-    path = basemap_path(story.id, geodata_dir)
-    fix = f"run: python scripts/build_basemap.py {story.path}"
+def checked_map_file(path: Path, model: type, fix: str) -> dict:
+    """A route or basemap file, read within the size limit and checked against its model; StoryError if not."""
+    name = display_path(path)
     try:
-        return json.loads(path.read_text(encoding="utf-8"))["storymap"]["attribution"]
-    except FileNotFoundError:
-        message = f"{display_path(path)} is missing; {fix}"
-    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError):
-        message = f"{display_path(path)} is not a storymap basemap (truncated or edited?); {fix}"
-    raise StoryError([Problem(display_path(path), 1, 1, "", message)])
+        text = read_limited(path, MAX_DATA_FILE_BYTES).decode("utf-8")
+    except DataFileError as exc:
+        raise StoryError([Problem(name, 1, 1, "", f"{name} {exc.reason}; {fix}")]) from None
+    except UnicodeDecodeError:
+        raise StoryError([Problem(name, 1, 1, "", f"{name} is not UTF-8 text; {fix}")]) from None
+    problems = check_map_file(model, text, name, fix)
+    if problems:
+        raise StoryError(problems)
+    return json.loads(text)
 
 
 def load_bundle(story: Story, geodata_dir: Path = GEODATA_DIR) -> StoryBundle:
@@ -55,10 +65,13 @@ def load_bundle(story: Story, geodata_dir: Path = GEODATA_DIR) -> StoryBundle:
         raise StoryError([exc.problem]) from None
     if missing:
         raise StoryError(missing)
+    checked_map_file(route_path(story, geodata_dir), Route, f"run: python -m storymap route {story.path}")
     route, problem = checked_route(story, located, geodata_dir)
     if problem is not None:
         raise StoryError([Problem(display_path(route_path(story, geodata_dir)), 1, 1, "", problem)])
-    return StoryBundle(story, located, route, _basemap_attribution(story, geodata_dir))
+    basemap = checked_map_file(basemap_path(story.id, geodata_dir), Basemap,
+                               f"run: python scripts/build_basemap.py {story.path}")
+    return StoryBundle(story, located, route, basemap)
 
 
 def load_catalog(paths: Iterable[Path], geodata_dir: Path = GEODATA_DIR) -> list[tuple[Path, StoryBundle | StoryError]]:
@@ -70,5 +83,7 @@ def load_catalog(paths: Iterable[Path], geodata_dir: Path = GEODATA_DIR) -> list
                 result = load_bundle(result, geodata_dir)
             except StoryError as exc:
                 result = exc
+            except Exception as exc:  # noqa: BLE001 - one story's failure must not stop the others
+                result = unexpected(path, exc)
         results.append((path, result))
     return results

@@ -40,7 +40,7 @@ def player_config(bundle: StoryBundle, *, data: dict[str, Any], start: dict[str,
         quotes = []
         for quote in stop.quotes:
             source = story.source(quote.source)
-            match = find_quote(quote.text, story.source_text(quote.source))
+            match = find_quote(quote.text, story.article(quote.source))
             quotes.append({
                 "text": " ".join(quote.text.split()),
                 "source": source.id,
@@ -48,7 +48,7 @@ def player_config(bundle: StoryBundle, *, data: dict[str, Any], start: dict[str,
                 "source_url": source.url,
                 "speaker": quote.speaker,
                 "context": quote.context,
-                "paragraph": " ".join(match.paragraph.split()) if match else None,
+                "paragraph": match.paragraph if match else None,
             })
         stops.append({
             "index": index,
@@ -65,6 +65,7 @@ def player_config(bundle: StoryBundle, *, data: dict[str, Any], start: dict[str,
             "no_quote": stop.no_quote,
             "sources_differ": [{"note": " ".join(n.note.split()), "sources": n.sources} for n in stop.sources_differ],
             "km_so_far": round(km_so_far[index], 1),
+            "km_label": f"{km_so_far[index]:,.0f} km",
             "seconds": placed["seconds"],
             "estimated_time": placed["estimated_time"],
             "dwell_seconds": stop.dwell_seconds,

@@ -1,0 +1,48 @@
+"""The story as text, for readers without JavaScript or a map: one renderer for the page and the export.
+
+It reads the player config (storymap.deck.player_config), so it says exactly what the player shows:
+every stop with its date, distance, summary, quotes with attribution, "sources differ" notes and the
+reason a stop has no quote; the story-wide notes and the credits. Every string from a story is
+escaped with html.escape: this is markup we build, around text that stays text.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+INTRO = "The interactive map needs JavaScript; here is the story as text."
+
+
+def _quote(quote: dict) -> str:
+    said = f"{quote['speaker']}, quoted by " if quote.get("speaker") else ""
+    context = f"<p class=\"context\">{escape(quote['context'])}</p>" if quote.get("context") else ""
+    return (f"<blockquote><p>{escape(quote['text'])}</p><footer>— {escape(said + quote['attribution'])}</footer>"
+            f"{context}</blockquote>")
+
+
+def _notes(notes: list[dict], heading: str) -> str:
+    if not notes:
+        return ""
+    items = "".join(f"<li>{escape(note['note'])}</li>" for note in notes)
+    return f"<p><strong>{escape(heading)}</strong></p><ul>{items}</ul>"
+
+
+def text_version_html(config: dict, current: str | None = None, intro: str | None = None) -> str:
+    """The itinerary as semantic HTML; `current` marks the stop a deep link points at."""
+    story = config["story"]
+    items = []
+    for stop in config["stops"]:
+        linked = " <em>(linked stop)</em>" if stop["id"] == current else ""
+        quotes = "".join(_quote(q) for q in stop["quotes"])
+        no_quote = f"<p><em>{escape(stop['no_quote'])}</em></p>" if stop.get("no_quote") else ""
+        items.append(
+            f"<li><h3>{escape(stop['name'])}{linked}</h3>"
+            f"<p>{escape(stop['when_label'])} · {escape(stop['km_label'])}</p>"
+            f"<p>{escape(stop['summary'])}</p>{quotes}{no_quote}"
+            f"{_notes(stop['sources_differ'], 'Sources differ')}</li>")
+    dek = f"<p>{escape(story['dek'])}</p>" if story.get("dek") else ""
+    lead = f"<p>{escape(intro)}</p>" if intro else ""
+    credits = "".join(f"<li>{escape(c)}</li>" for c in config["credits"])
+    return (f"<div class=\"storymap-text\"><h2>{escape(story['title'])}</h2>{dek}{lead}<ol>{''.join(items)}</ol>"
+            f"{_notes(config['disagreements'], 'Where the sources differ')}"
+            f"<p><strong>Credits</strong></p><ul>{credits}</ul></div>")
