@@ -1,24 +1,9 @@
-"""Story text shown literally, and attribution lines."""
+"""Attribution lines."""
 
 from __future__ import annotations
 
-import pytest
-
 from storymap.model import Source
-from storymap.text import attribution, markdown_literal
-
-
-@pytest.mark.parametrize(("text", "escaped"), [
-    ("plain words", "plain words"),
-    ("[x](javascript:alert(1))", "\\[x\\]\\(javascript\\:alert\\(1\\)\\)"),
-    ("<img src=x onerror=alert(1)>", "\\<img src\\=x onerror\\=alert\\(1\\)\\>"),
-    ("$10 and $20", "\\$10 and \\$20"),
-    ("1. not a list\n# not a heading", "1\\. not a list \\# not a heading"),
-    ("a\\b", "a\\\\b"),
-    ("Хасан — 하산", "Хасан — 하산"),
-])
-def test_markdown_literal(text, escaped):
-    assert markdown_literal(text) == escaped
+from storymap.text import attribution
 
 
 def test_attribution():

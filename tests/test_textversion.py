@@ -1,0 +1,42 @@
+"""The text version: everything the player shows, as escaped HTML we build."""
+
+from __future__ import annotations
+
+import re
+
+from storymap.textversion import text_version_html
+
+HOSTILE = "<script>alert(1)</script> [x](javascript:alert(1)) :smile: www.evil.example $x$"
+
+
+def config(**story):
+    quote = {"text": HOSTILE, "attribution": "Outlet, 2024-05-01", "speaker": "A & B", "context": "said <here>"}
+    stop = {"id": "a", "name": "Stop <A>", "when_label": "Wednesday 1 May 2024", "km_label": "0 km",
+            "summary": "Summary", "quotes": [quote], "no_quote": None,
+            "sources_differ": [{"note": "Outlet says 1 May, the other 2 May", "sources": ["s"]}]}
+    quiet = dict(stop, id="b", name="Stop B", quotes=[], no_quote="No source quotes anyone here.", sources_differ=[])
+    return {"story": {"title": "T", "dek": None, **story}, "stops": [stop, quiet],
+            "disagreements": [{"note": "Where did they meet?", "sources": []}], "credits": ["Map: GSHHG"]}
+
+
+def test_story_text_is_escaped_and_only_our_tags_remain():
+    html = text_version_html(config())
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; [x](javascript:alert(1)) :smile: www.evil.example $x$" in html
+    tags = set(re.findall(r"</?([a-z0-9]+)", html))
+    assert tags <= {"div", "h2", "h3", "p", "ol", "ul", "li", "blockquote", "footer", "em", "strong"}, tags
+    assert "— A &amp; B, quoted by Outlet, 2024-05-01" in html and "said &lt;here&gt;" in html
+
+
+def test_it_has_every_note_the_player_shows():
+    html = text_version_html(config(dek="A dek"), intro="Needs JavaScript")
+    for text in ("Sources differ", "Outlet says 1 May, the other 2 May", "No source quotes anyone here.",
+                 "Where the sources differ", "Where did they meet?", "Map: GSHHG", "A dek", "Needs JavaScript",
+                 "Wednesday 1 May 2024 · 0 km"):
+        assert text in html, text
+
+
+def test_the_linked_stop_is_marked_once():
+    html = text_version_html(config(), current="b")
+    assert html.count("(linked stop)") == 1
+    assert "<h3>Stop B <em>(linked stop)</em></h3>" in html
+    assert "(linked stop)" not in text_version_html(config(), current=None)
