@@ -21,12 +21,13 @@ from storymap.catalog import StoryBundle
 from storymap.catalog import load_catalog as load_bundles
 from storymap.deck import player_config
 from storymap.errors import Problem, StoryError
-from storymap.limits import MAX_QUERY_VALUE_CHARS
+from storymap.limits import MAX_DATA_FILE_BYTES, MAX_QUERY_VALUE_CHARS, MAX_SOURCE_TEXT_BYTES, MAX_STORY_FILE_BYTES
 from storymap.locate import GEODATA_DIR
 from storymap.model import Story
 from storymap.story import STORIES_DIR, story_paths
 from storymap.textversion import text_version_html
 
+MAX_HASHED_BYTES = max(MAX_DATA_FILE_BYTES, MAX_SOURCE_TEXT_BYTES, MAX_STORY_FILE_BYTES)
 PLAYER_DIR = Path(__file__).resolve().parent / "storymap" / "player"
 STATIC_DIR = Path(__file__).resolve().parent / "static"  # what Streamlit serves at /app/static (-> geodata)
 DWELL_RANGE_SECONDS = (1.0, 120.0)
@@ -45,6 +46,9 @@ Catalog = list[tuple[Path, StoryBundle | StoryError]]
 def _digest(path: Path) -> str:
     """The content hash of one input file; a file that vanished or cannot be read says so instead."""
     try:
+        info = path.stat()
+        if info.st_size > MAX_HASHED_BYTES:  # over every limit: the loader refuses it; never read it whole
+            return f"large:{info.st_size}:{info.st_mtime_ns}"
         return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
     except OSError as exc:
         return f"unreadable:{exc.errno}"
@@ -133,10 +137,10 @@ def start_state(story: Story) -> dict:
 def _page_problem(problem: Problem, roots: tuple[Path, ...]) -> str:
     """A problem line as the page shows it: file names relative to the stories or geodata folder, so
     no path of the server's disk reaches the reader."""
-    path = Path(problem.file)
+    path = Path(os.path.abspath(problem.file))
     for root in roots:
         try:
-            return str(dataclasses.replace(problem, file=str(path.resolve().relative_to(root.resolve().parent))))
+            return str(dataclasses.replace(problem, file=str(path.relative_to(os.path.abspath(root.parent)))))
         except ValueError:
             continue
     return str(dataclasses.replace(problem, file=path.name))

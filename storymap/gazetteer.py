@@ -10,7 +10,6 @@ is returned too: telling them apart is the region check's job, as with an online
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from pathlib import Path
@@ -19,6 +18,7 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
 from storymap.errors import StorymapError
+from storymap.files import DataFileError, read_json
 
 GAZETTEER_PATH = Path(__file__).resolve().parent.parent / "geodata" / "gazetteer.json"
 PROVIDER_NAME = "offline"
@@ -39,12 +39,15 @@ def fold_name(name: str) -> str:
 def load_gazetteer(path: Path = GAZETTEER_PATH) -> list[dict]:
     """The gazetteer's entries; a clear error when the file is missing or not what we wrote."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = read_json(path)
         entries = data["places"]
         for entry in entries:
             float(entry["lat"]), float(entry["lon"]), str(entry["name"])  # noqa: B018 - shape check
-    except FileNotFoundError:
-        raise GazetteerError(f"{path}: gazetteer not found; build it with: python scripts/build_gazetteer.py") from None
+    except DataFileError as exc:
+        if exc.missing:
+            raise GazetteerError(f"{path}: gazetteer not found; build it with: python scripts/build_gazetteer.py") from None
+        raise GazetteerError(f"{path}: {exc.reason}; rebuild it with: python scripts/build_gazetteer.py, "
+                             "or restore it with git") from None
     except (ValueError, KeyError, TypeError) as exc:
         raise GazetteerError(f"{path}: not a gazetteer file ({exc}); rebuild it with: "
                              "python scripts/build_gazetteer.py, or restore it with git") from None

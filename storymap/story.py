@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
+import os
 import typing
 import zoneinfo
 from collections.abc import Iterable
@@ -46,17 +47,20 @@ NOT_SOURCE_SUFFIXES = (".yaml", ".yml", ".json", ".geojson")
 
 
 def display_path(path: Path | str) -> str:
-    """A path as people should read it: relative to the working directory when it is below it."""
+    """A path as people should read it: relative to the working directory when it is below it.
+
+    Symbolic links are not followed: a problem names the file the author wrote, not its target."""
     path = Path(path)
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(Path(os.path.abspath(path)).relative_to(os.path.abspath(Path.cwd())))
     except ValueError:
         return str(path)
 
 
 def story_paths(stories_dir: Path = STORIES_DIR) -> list[Path]:
-    """Every story file in a folder, sorted by name."""
-    return sorted(p for p in stories_dir.glob(f"*{STORY_SUFFIX}") if p.is_file())
+    """Every story file in a folder, sorted by name. A folder or a dangling link named like a story is
+    listed too, so it becomes that story's problem instead of vanishing without a word."""
+    return sorted(stories_dir.glob(f"*{STORY_SUFFIX}"))
 
 
 def load_story(path: Path | str) -> Story:

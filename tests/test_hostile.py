@@ -434,3 +434,20 @@ def test_several_broken_stories_and_one_good_one_on_the_page(monkeypatch, tmp_pa
         assert "bug in storymap" not in page.code[0].value
     page.selectbox[0].select("lisbon-tram-28").run()
     assert not page.exception and not page.error and page.get("component_instance")
+
+
+@pytest.mark.parametrize("kind", ["folder", "dangling link"])
+def test_a_folder_or_dangling_link_named_like_a_story_is_its_own_problem(monkeypatch, tmp_path, kind):
+    stories = _fixture_folder(tmp_path)
+    odd = stories / "aaa.yaml"
+    if kind == "folder":
+        odd.mkdir()
+    else:
+        odd.symlink_to(stories / "gone.yaml")
+    page = _page(monkeypatch, stories).run()
+    assert not page.exception
+    assert "cannot be shown" in page.error[0].value
+    says = "is not a regular file" if kind == "folder" else "is missing"
+    assert page.code[0].value == f"stories/aaa.yaml:1:1: (story): the story file {says}; check the path"
+    page.selectbox[0].select("lisbon-tram-28").run()
+    assert not page.exception and not page.error and page.get("component_instance")
