@@ -80,6 +80,12 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
         report = geocode_story(story, lazy, cache_file=target, refresh=args.refresh)
         print(f"{story.path}: {report.looked_up} looked up ({args.provider}), {report.from_cache} from "
               f"{display_path(target)}, {report.pinned} pinned, {report.written} written", file=sys.stderr)
+        if report.rechecked:
+            print(f"{report.rechecked} cached place(s) outside their region (file edited?) were looked up again",
+                  file=sys.stderr)
+        for problem in report.problems:
+            print(problem, file=sys.stderr)
+        failed += len(report.problems)
         if report.failures:
             failed += len(report.failures)
             print(failure_table(report.failures), file=sys.stderr)

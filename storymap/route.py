@@ -22,7 +22,7 @@ from pathlib import Path
 from geographiclib.geodesic import Geodesic
 
 from storymap.files import stable_json, write_atomic
-from storymap.locate import GEODATA_DIR, Located
+from storymap.locate import GEODATA_DIR, Located, exclusive_lock, lock_path
 from storymap.model import Story
 from storymap.story import display_path, stop_moment
 
@@ -176,10 +176,19 @@ def route_path(story: Story, geodata_dir: Path = GEODATA_DIR) -> Path:
 
 
 def write_route(story: Story, located: dict[tuple, Located], geodata_dir: Path = GEODATA_DIR) -> tuple[Path, dict]:
-    """Build the route and write it atomically."""
+    """Build the route and write it atomically, under the route file's lock (`.<name>.lock` beside it), so
+    concurrent builds replace the file one after the other and a reader only ever sees a whole file.
+    An unchanged file is left as it is."""
     route = build_route(story, located)
     path = route_path(story, geodata_dir)
-    write_atomic(path, stable_json(route))
+    text = stable_json(route)
+    with exclusive_lock(lock_path(path)):
+        try:
+            unchanged = path.read_text(encoding="utf-8") == text
+        except (OSError, UnicodeDecodeError):
+            unchanged = False
+        if not unchanged:
+            write_atomic(path, text)
     return path, route
 
 

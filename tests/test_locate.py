@@ -48,7 +48,8 @@ sources:
   - id: guide
     outlet: Fixtures
     headline: A ride on tram 28
-    text: lisbon-tram-28/sources/fixture-guide.txt
+    text: traps/sources/fixture-guide.txt
+    body: {from: Tram 28 leaves Martim Moniz, to: the Prazeres cemetery.}
 stops:
   - id: cosmodrome
     name: Cosmodrome
@@ -87,9 +88,24 @@ def provider():
     server.stop()
 
 
+def story_folder(folder, text=STORY, story_id="traps"):
+    """A story file in `folder` with its own copy of the fixture source text (stories/<id>/sources/)."""
+    shutil.copytree(FIXTURE_STORIES / "lisbon-tram-28", folder / story_id, dirs_exist_ok=True)
+    path = folder / f"{story_id}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 @pytest.fixture
-def story():
-    return parse_story(STORY, "traps.yaml", base_dir=FIXTURE_STORIES)
+def story(tmp_path):
+    story_folder(tmp_path / "stories")
+    return parse_story(STORY, "traps.yaml", base_dir=tmp_path / "stories")
+
+
+@pytest.fixture(autouse=True)
+def private_request_slots(tmp_path, monkeypatch):
+    """Each test's rate-limit slots in its own folder: fake-clock times never meet another test's."""
+    monkeypatch.setenv("STORYMAP_RATE_DIR", str(tmp_path / "rate"))
 
 
 def nominatim(provider, **options):
@@ -249,7 +265,8 @@ def test_a_crash_in_the_middle_keeps_finished_work_and_a_valid_file(provider, st
     with pytest.raises(KeyboardInterrupt):
         geocode_story(story, crashing, cache_file=tmp_path / "c.json")
     assert sorted(k[0] for k in read_cache(tmp_path / "c.json")) == ["Komsomolsk aircraft plant", "Vostochny Cosmodrome"]
-    assert [p.name for p in tmp_path.iterdir()] == ["c.json"]  # no temp file left behind
+    # No temp file left behind; the lock files stay (removing a lock file races with its next user).
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == [".c.json.lock", ".c.json.runs.lock", "c.json"]
     before = len(provider.requests)
     report = geocode_story(story, real, cache_file=tmp_path / "c.json")
     assert report.looked_up == 1 and len(provider.requests) == before + 1
@@ -326,9 +343,7 @@ def test_user_agent_from_the_environment(monkeypatch):
 def test_cli_geocode_reports_failures_exits_1_and_a_warm_run_asks_nothing(provider, tmp_path, capsys):
     script_good_answers(provider)
     provider.nominatim("Russky Island", [])
-    shutil.copytree(FIXTURE_STORIES / "lisbon-tram-28", tmp_path / "lisbon-tram-28")
-    story_file = tmp_path / "traps.yaml"
-    story_file.write_text(STORY, encoding="utf-8")
+    story_file = story_folder(tmp_path)
     args = ["geocode", str(story_file), "--endpoint", provider.endpoint, "--user-agent", AGENT,
             "--geodata-dir", str(tmp_path / "geodata")]
     # The real rate limiter (1 s between requests) runs here: 3 requests take about 2 s.
@@ -351,8 +366,7 @@ def test_cli_geocode_reports_failures_exits_1_and_a_warm_run_asks_nothing(provid
 
 def test_cli_geocode_without_user_agent_is_a_clear_error(provider, tmp_path, capsys, monkeypatch):
     monkeypatch.delenv("STORYMAP_USER_AGENT", raising=False)
-    shutil.copytree(FIXTURE_STORIES / "lisbon-tram-28", tmp_path / "lisbon-tram-28")
-    (tmp_path / "traps.yaml").write_text(STORY, encoding="utf-8")
+    story_folder(tmp_path)
     assert main(["geocode", str(tmp_path / "traps.yaml"), "--endpoint", provider.endpoint,
                  "--geodata-dir", str(tmp_path)]) == 1
     assert "identifying User-Agent" in capsys.readouterr().err

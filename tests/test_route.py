@@ -28,12 +28,25 @@ def pinned_story(stops: list[tuple[str, float, float, str, str | None]], legs: s
                  + f"    place: {{query: {stop_id}, pin: {{lat: {lat}, lon: {lon}, reason: test}}}}\n"
                  "    summary: s\n    no_quote: test\n")
     return (f"id: t\ntitle: T\ntime_zone: {zone}\ncamera: {{lat: 0, lon: 0, zoom: 2}}\n"
-            "sources:\n  - id: guide\n    outlet: F\n    headline: H\n    text: lisbon-tram-28/sources/fixture-guide.txt\n"
+            "sources:\n  - id: guide\n    outlet: F\n    headline: H\n    text: t/sources/fixture-guide.txt\n"
+            "    body: {from: Tram 28 leaves Martim Moniz, to: the Prazeres cemetery.}\n"
             f"stops:\n{body}" + (f"legs:\n{legs}" if legs else ""))
 
 
+STORIES = FIXTURE_STORIES  # the folder pinned stories load from; set by the fixture below
+
+
+@pytest.fixture(scope="module", autouse=True)
+def story_folder(tmp_path_factory):
+    """A stories folder where story `t` has its own copy of the fixture source text (t/sources/)."""
+    global STORIES
+    STORIES = tmp_path_factory.mktemp("stories")
+    shutil.copytree(FIXTURE_STORIES / "lisbon-tram-28", STORIES / "t")
+    return STORIES
+
+
 def route_of(text: str) -> dict:
-    story = parse_story(text, "t.yaml", base_dir=FIXTURE_STORIES)
+    story = parse_story(text, "t.yaml", base_dir=STORIES)
     located, missing = locate_places(story)
     assert missing == []
     return build_route(story, located)
@@ -104,7 +117,7 @@ def test_stops_without_a_time_are_spread_over_their_day_and_flagged():
     text = pinned_story([("a", 43.0, 131.0, "2024-05-01", None), ("b", 43.1, 131.1, "2024-05-01", None),
                          ("c", 43.2, 131.2, "2024-05-01", None), ("d", 43.3, 131.3, "2024-05-02", "10:00")],
                         zone="Asia/Vladivostok")
-    story = parse_story(text, "t.yaml", base_dir=FIXTURE_STORIES)
+    story = parse_story(text, "t.yaml", base_dir=STORIES)
     times = stop_times(story)
     local = [t.instant.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Vladivostok")).strftime("%H:%M") for t in times]
     assert local == ["10:00", "14:00", "18:00", "10:00"]
