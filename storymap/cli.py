@@ -52,7 +52,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _cmd_show(args: argparse.Namespace) -> int:
     story = load_story(args.story)
-    located, _ = locate_places(story, args.geodata_dir)
+    located, missing = locate_places(story, args.geodata_dir)
+    for problem in missing:  # shown, not fatal: `show` prints what is known
+        print(problem, file=sys.stderr)
     if args.json:
         print(json.dumps(story_json(story, located), ensure_ascii=False, indent=2))
         return 0
@@ -221,3 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; every result written so far is kept", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - the edge: one line, never a traceback
+        print(f"storymap {args.command}: unexpected {type(exc).__name__}: {str(exc)[:300]}; this is a bug in "
+              "storymap, please report it with the command and the files it read", file=sys.stderr)
+        return 1

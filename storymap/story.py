@@ -407,10 +407,7 @@ def story_json(story: Story, located: dict | None = None) -> dict:
     located = located or {}
 
     def where(index: int) -> dict:
-        found = located.get(("stops", index, "place"))
-        if found is None and story.stops[index].place.pin is not None:
-            pin = story.stops[index].place.pin
-            return {"lat": pin.lat, "lon": pin.lon, "located_by": "pin"}
+        found = located.get(("stops", index, "place"))  # pins too, once checked against their region
         if found is None:
             return {"lat": None, "lon": None, "located_by": None}
         return {"lat": found.lat, "lon": found.lon, "located_by": found.provider}

@@ -86,3 +86,15 @@ def test_no_command_is_a_usage_error(capsys):
 
 def test_fixture_geodata_is_current():
     assert main(["validate", str(FIXTURE_STORIES / "lisbon-tram-28.yaml"), "--geodata-dir", str(FIXTURE_GEODATA)]) == 0
+
+
+def test_an_unforeseen_failure_is_one_line_not_a_traceback(monkeypatch, capsys):
+    import storymap.cli as cli
+
+    def explode(*args, **kwargs):
+        raise ZeroDivisionError("simulated")
+    monkeypatch.setattr(cli, "load_story", explode)
+    assert main(["show", "stories/kim-russia-2023.yaml"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("storymap show: unexpected ZeroDivisionError: simulated; this is a bug in storymap")
+    assert "Traceback" not in err and err.count("\n") == 1

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import BUILT_IN_STORY, FIXTURE_STORIES, ROOT
+from helpers import BUILT_IN_STORY, FIXTURE_GEODATA, FIXTURE_STORIES, ROOT
 from hostile_cases import BASE, CASES, edit
 
 from storymap.errors import StoryError
@@ -153,10 +153,14 @@ def test_story_paths_lists_yaml_files_sorted():
 
 
 def test_story_json_is_plain_data():
-    data = story_json(load_story(FIXTURE_STORIES / "lisbon-tram-28.yaml"))
+    from storymap.locate import locate_places
+    story = load_story(FIXTURE_STORIES / "lisbon-tram-28.yaml")
+    data = story_json(story, locate_places(story, FIXTURE_GEODATA)[0])
     assert json.loads(json.dumps(data)) == data
     first = data["stops"][0]
     assert (first["lat"], first["lon"], first["located_by"]) == (38.7157, -9.1365, "pin")
+    unchecked = story_json(story)["stops"][0]  # no coordinates until they are checked
+    assert (unchecked["lat"], unchecked["located_by"]) == (None, None)
     assert data["legs"][0]["from"] == "martim-moniz"
 
 
