@@ -17,18 +17,22 @@ from storymap.catalog import StoryBundle
 from storymap.locate import data_credits
 from storymap.quotes import find_quote
 from storymap.text import attribution
+from storymap.words import date_range, day_label, km_label, long_date, short_date, ui
 
 PLAYER_CONFIG_VERSION = 1
 
 
-def _when_label(day: dt.date, time: str | None, zone: str) -> str:
-    label = day.strftime("%A %-d %B %Y")
-    return f"{label}, {time} local time ({zone})" if time else f"{label} (time of day not reported)"
+def _when_label(day: dt.date, time: str | None, zone: str, language: str) -> str:
+    words = ui(language)
+    if time:
+        return words["local_time"].format(date=long_date(day, language), time=time, zone=zone)
+    return words["time_not_reported"].format(date=long_date(day, language))
 
 
 def player_config(bundle: StoryBundle, *, data: dict[str, Any], start: dict[str, Any]) -> dict:
     """The player's whole input: story text, stop positions and times, credits, data sources, start state."""
     story, route = bundle.story, bundle.route
+    language, words = story.language, ui(story.language)
     meta = route["storymap"]
     started = dt.datetime.fromisoformat(meta["start"])
     km_so_far = [0.0]
@@ -56,8 +60,8 @@ def player_config(bundle: StoryBundle, *, data: dict[str, Any], start: dict[str,
             "name": stop.name,
             "short_name": stop.name,
             "local_names": list(stop.local_names.values()),
-            "date_label": day.strftime("%-d %b %Y"),
-            "when_label": _when_label(day, stop.time, story.stop_zone(stop)),
+            "date_label": short_date(day, language),
+            "when_label": _when_label(day, stop.time, story.stop_zone(stop), language),
             "position": placed["position"],
             "camera": stop.camera.model_dump() if stop.camera else None,
             "summary": " ".join(stop.summary.split()),
@@ -65,7 +69,7 @@ def player_config(bundle: StoryBundle, *, data: dict[str, Any], start: dict[str,
             "no_quote": stop.no_quote,
             "sources_differ": [{"note": " ".join(n.note.split()), "sources": n.sources} for n in stop.sources_differ],
             "km_so_far": round(km_so_far[index], 1),
-            "km_label": f"{km_so_far[index]:,.0f} km",
+            "km_label": km_label(km_so_far[index]),
             "seconds": placed["seconds"],
             "estimated_time": placed["estimated_time"],
             "dwell_seconds": stop.dwell_seconds,
@@ -76,15 +80,14 @@ def player_config(bundle: StoryBundle, *, data: dict[str, Any], start: dict[str,
     for offset in range((last - first).days + 1):
         day = first + dt.timedelta(days=offset)
         midnight = dt.datetime.combine(day, dt.time(), zone)
-        days.append({"label": day.strftime("%-d %b"), "seconds": round((midnight - started).total_seconds(), 1)})
+        days.append({"label": day_label(day, language), "seconds": round((midnight - started).total_seconds(), 1)})
     legend_notes = []
     traced_rail = any(leg["properties"]["mode"] == "rail" and leg["properties"]["traced_through"]
                       for leg in route["features"])
     if traced_rail:
-        legend_notes.append("Rail legs are traced through stations and towns along the line, so they follow the "
-                            "track only approximately.")
+        legend_notes.append(words["rail_traced_note"])
     if any(stop["estimated_time"] for stop in stops):
-        legend_notes.append("Where the sources give only the day, the time of day is estimated.")
+        legend_notes.append(words["estimated_time_note"])
     credits = [*data_credits(bundle.located), bundle.basemap_attribution]
     return {
         "version": PLAYER_CONFIG_VERSION,
@@ -95,8 +98,7 @@ def player_config(bundle: StoryBundle, *, data: dict[str, Any], start: dict[str,
             "byline": story.byline,
             "language": story.language,
             "total_km": meta["total_km"],
-            "date_range_label": f"{first.strftime('%-d %B')} – {last.strftime('%-d %B %Y')}"
-                                if first != last else first.strftime("%-d %B %Y"),
+            "date_range_label": date_range(first, last, language),
             "dwell_seconds": story.dwell_seconds,
             "end_seconds": stops[-1]["seconds"] if stops else 0,
         },
