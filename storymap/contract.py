@@ -109,6 +109,7 @@ class RouteStop(_Strict):
 
 class RouteMeta(_Strict):
     format: Literal[1]
+    inputs: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the route's inputs (route.inputs_digest)")
     story: str
     start: str
     end: str

@@ -14,6 +14,7 @@ which is what a time-based animation (deck.gl's TripsLayer) and a trip clock nee
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import zoneinfo
 from dataclasses import dataclass
@@ -21,10 +22,11 @@ from pathlib import Path
 
 from geographiclib.geodesic import Geodesic
 
-from storymap.files import stable_json, write_atomic
+from storymap.files import DataFileError, read_json, stable_json, write_atomic
 from storymap.locate import GEODATA_DIR, Located, exclusive_lock, lock_path
 from storymap.model import Story
 from storymap.story import display_path, stop_moment
+from storymap.yamlread import format_path
 
 ROUTE_SUFFIX = ".route.geojson"
 ROUTE_FORMAT = 1
@@ -101,6 +103,26 @@ def densify(points: list[tuple[float, float]], max_km: float = DENSIFY_KM) -> tu
     return out, cumulative
 
 
+# Bump when build_route's output changes for the same inputs: old files then read as stale.
+ROUTE_ALGORITHM = 1
+
+
+def inputs_digest(story: Story, located: dict[tuple, Located]) -> str:
+    """SHA-256 of everything build_route reads: stop ids and times, legs, the points they pass through.
+
+    A route file whose recorded digest matches is trusted without being rebuilt (a 5,000-stop route
+    took 24.6 s to rebuild on every load); editing a summary or a quote does not make it stale."""
+    points = {format_path(key): [found.lat, found.lon] for key, found in located.items()}
+    inputs = {
+        "algorithm": ROUTE_ALGORITHM, "format": ROUTE_FORMAT, "densify_km": DENSIFY_KM,
+        "story": story.id, "time_zone": story.time_zone,
+        "stops": [[stop.id, stop.date, stop.time, story.stop_zone(stop)] for stop in story.stops],
+        "legs": [[leg.from_, leg.to, leg.mode, leg.label, [via.query for via in leg.via]] for leg in story.legs],
+        "points": points,
+    }
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
 def build_route(story: Story, located: dict[tuple, Located]) -> dict:
     """The route as a GeoJSON FeatureCollection: one LineString per pair of consecutive stops."""
     times = stop_times(story)
@@ -147,6 +169,7 @@ def build_route(story: Story, located: dict[tuple, Located]) -> dict:
         "type": "FeatureCollection",
         "storymap": {
             "format": ROUTE_FORMAT,
+            "inputs": inputs_digest(story, located),
             "story": story.id,
             "start": start.isoformat(),
             "end": times[-1].instant.isoformat(),
@@ -196,13 +219,12 @@ def checked_route(story: Story, located: dict[tuple, Located], geodata_dir: Path
     """The committed route when it is what the inputs give now (parsed once), else None and why not."""
     path = route_path(story, geodata_dir)
     fix = f"run: python -m storymap route {story.path}"
-    if not path.exists():
-        return None, f"{display_path(path)} is missing; {fix}"
     try:
-        current = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return None, f"{display_path(path)} is not valid JSON (truncated or edited?); {fix}"
-    if current != json.loads(stable_json(build_route(story, located))):
+        current = read_json(path)
+    except DataFileError as exc:
+        return None, f"{display_path(path)} {exc.reason}; {fix}"
+    recorded = current.get("storymap", {}).get("inputs") if isinstance(current, dict) else None
+    if recorded != inputs_digest(story, located):
         return None, f"{display_path(path)} is stale: the story or its geodata changed since it was built; {fix}"
     return current, None
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 
 import pytest
 from geographiclib.geodesic import Geodesic
-from helpers import BUILT_IN_STORY, FIXTURE_GEODATA, FIXTURE_STORIES
+from helpers import BUILT_IN_STORY, FIXTURE_GEODATA, FIXTURE_STORIES, ROOT
 
 from storymap.cli import main
+from storymap.files import stable_json
 from storymap.locate import locate_places
 from storymap.route import build_route, densify, lonlat, route_problem, stop_times, unwrap, write_route
 from storymap.story import load_story, parse_story
@@ -169,10 +171,15 @@ def test_committed_route_is_current_and_stale_or_missing_files_are_reported(buil
     assert "is missing; run: python -m storymap route" in route_problem(story, located, tmp_path)
     path, _ = write_route(story, located, tmp_path)
     assert route_problem(story, located, tmp_path) is None
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data["features"][0]["properties"]["km"] += 1
-    path.write_text(json.dumps(data), encoding="utf-8")
-    assert "is stale" in route_problem(story, located, tmp_path)
+    # Trusted by the digest of its inputs, so the committed file must equal a fresh build: a change to
+    # build_route that forgets to bump ROUTE_ALGORITHM fails here.
+    assert json.loads((ROOT / "geodata" / "kim-russia-2023.route.geojson").read_text(encoding="utf-8")) == \
+        json.loads(stable_json(build_route(story, located)))
+    key = ("stops", 1, "place")
+    moved = {**located, key: dataclasses.replace(located[key], lat=located[key].lat + 0.01)}
+    assert "is stale" in route_problem(story, moved, tmp_path)
+    retimed = story.model_copy(update={"stops": [story.stops[0].model_copy(update={"time": "23:59"}), *story.stops[1:]]})
+    assert "is stale" in route_problem(retimed, located, tmp_path)
     path.write_text("{", encoding="utf-8")
     assert "not valid JSON" in route_problem(story, located, tmp_path)
 
