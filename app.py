@@ -22,7 +22,7 @@ from storymap.catalog import load_catalog as load_bundles
 from storymap.deck import player_config
 from storymap.errors import Problem, StoryError
 from storymap.limits import MAX_DATA_FILE_BYTES, MAX_QUERY_VALUE_CHARS, MAX_SOURCE_TEXT_BYTES, MAX_STORY_FILE_BYTES
-from storymap.locate import GEODATA_DIR
+from storymap.paths import GEODATA_DIR
 from storymap.model import Story
 from storymap.story import STORIES_DIR, story_paths
 from storymap.textversion import text_version_html

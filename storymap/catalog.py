@@ -15,12 +15,11 @@ from storymap.contract import Basemap, Route, check_map_file
 from storymap.errors import Problem, StoryError
 from storymap.files import DataFileError, read_limited
 from storymap.limits import MAX_DATA_FILE_BYTES
-from storymap.locate import GEODATA_DIR, CacheError, Located, locate_places
+from storymap.locate import CacheError, Located, locate_places
 from storymap.model import Story
+from storymap.paths import GEODATA_DIR, basemap_path
 from storymap.route import checked_route, route_path
 from storymap.story import display_path, load_all, unexpected
-
-BASEMAP_SUFFIX = ".basemap.geojson"
 
 
 @dataclass(frozen=True)
@@ -35,11 +34,6 @@ class StoryBundle:
     @property
     def basemap_attribution(self) -> str:
         return self.basemap["storymap"]["attribution"]
-
-
-def basemap_path(story_id: str, geodata_dir: Path = GEODATA_DIR) -> Path:
-    """geodata/<story-id>.basemap.geojson, built by scripts/build_basemap.py."""
-    return geodata_dir / f"{story_id}{BASEMAP_SUFFIX}"
 
 
 def checked_map_file(path: Path, model: type, fix: str) -> dict:

@@ -71,12 +71,12 @@ from storymap.errors import Problem, StorymapError
 from storymap.files import DataFileError, read_limited, stable_json, write_atomic
 from storymap.gazetteer import GAZETTEER_PATH, GazetteerGeocoder, load_gazetteer
 from storymap.limits import MAX_DATA_FILE_BYTES
+from storymap import paths
 from storymap.model import Place, Region, Story
+from storymap.paths import GEODATA_DIR
 from storymap.story import PROJECT_ROOT, display_path
 from storymap.yamlread import format_path
 
-GEODATA_DIR = PROJECT_ROOT / "geodata"
-CACHE_SUFFIX = ".geocode.json"
 CACHE_FORMAT = 1
 # Nominatim's usage policy: at most one request per second, for every storymap process of the user.
 MIN_DELAY_SECONDS = 1.0
@@ -566,7 +566,7 @@ def story_places(story: Story) -> list[PlaceUse]:
 
 def cache_path(story: Story, geodata_dir: Path = GEODATA_DIR) -> Path:
     """geodata/<story-id>.geocode.json."""
-    return geodata_dir / f"{story.id}{CACHE_SUFFIX}"
+    return paths.cache_path(story.id, geodata_dir)
 
 
 _ENTRY_FIELDS = {"query": str, "region": (dict, type(None)), "lat": (int, float), "lon": (int, float),

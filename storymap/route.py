@@ -24,11 +24,11 @@ from geographiclib.geodesic import Geodesic
 
 from storymap.files import DataFileError, read_json, stable_json, write_atomic
 from storymap.locate import GEODATA_DIR, Located, exclusive_lock, lock_path
+from storymap import paths
 from storymap.model import Story
 from storymap.story import display_path, stop_moment
 from storymap.yamlread import format_path
 
-ROUTE_SUFFIX = ".route.geojson"
 ROUTE_FORMAT = 1
 DENSIFY_KM = 10.0            # longest straight piece of a drawn leg; keeps geodesics curved on the map
 DAY_START_HOUR = 8           # stops known only to the day are spread between these local hours
@@ -195,7 +195,7 @@ def _geometry_note(mode: str | None, has_via: bool) -> str:
 
 def route_path(story: Story, geodata_dir: Path = GEODATA_DIR) -> Path:
     """geodata/<story-id>.route.geojson."""
-    return geodata_dir / f"{story.id}{ROUTE_SUFFIX}"
+    return paths.route_path(story.id, geodata_dir)
 
 
 def write_route(story: Story, located: dict[tuple, Located], geodata_dir: Path = GEODATA_DIR) -> tuple[Path, dict]:

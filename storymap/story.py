@@ -24,6 +24,7 @@ from storymap.errors import Problem, StoryError
 from storymap.files import DataFileError, read_limited
 from storymap.limits import MAX_SOURCE_TEXT_BYTES, MAX_STORY_FILE_BYTES
 from storymap.model import Stop, Story
+from storymap.paths import PROJECT_ROOT, SOURCES_FOLDER, STORIES_DIR, STORY_SUFFIX  # noqa: F401 - re-exported
 from storymap.quotes import (
     PARAGRAPH_MARK,
     Article,
@@ -38,10 +39,6 @@ from storymap.quotes import (
 from storymap.yamlread import Marks, decode, format_path, read_yaml
 from storymap.yamlread import Path as FieldPath
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-STORIES_DIR = PROJECT_ROOT / "stories"
-STORY_SUFFIX = ".yaml"
-SOURCES_FOLDER = "sources"
 # Never a source: a story file (or any data file) cannot vouch for its own quotes.
 NOT_SOURCE_SUFFIXES = (".yaml", ".yml", ".json", ".geojson")
 
