@@ -15,7 +15,7 @@ from pathlib import Path
 
 from storymap.catalog import StoryBundle, basemap_path
 from storymap.deck import player_config
-from storymap.locate import GEODATA_DIR
+from storymap.paths import GEODATA_DIR
 from storymap.text import attribution
 
 PLAYER_DIR = Path(__file__).resolve().parent / "player"
@@ -80,7 +80,6 @@ def export_html(bundle: StoryBundle, geodata_dir: Path = GEODATA_DIR) -> str:
         "<body>",
         f'<div id="storymap" class="storymap" data-state="loading">{_noscript(bundle)}</div>',
         f'<script type="application/json" id="storymap-config">{script_json(config)}</script>',
-        "<script>window.STORYMAP_CONFIG = JSON.parse(document.getElementById('storymap-config').textContent);</script>",
         f"<script>{inline_script(deck)}</script>",
         f"<script>{inline_script(player)}</script>",
         "</body>",

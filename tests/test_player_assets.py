@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 
 import pytest
 from helpers import ROOT
@@ -54,3 +56,30 @@ def test_no_remote_references_in_the_players_own_files():
 def test_story_text_never_goes_through_inner_html():
     script = (PLAYER / "player.js").read_text(encoding="utf-8")
     assert "innerHTML" not in script and "insertAdjacentHTML" not in script and "document.write" not in script
+
+
+SCRIPT = (PLAYER / "player.js").read_text(encoding="utf-8")
+
+
+def test_player_js_is_valid_javascript():
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed: the browser tests load player.js as it is")
+    result = subprocess.run([node, "--check", str(PLAYER / "player.js")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_only_the_parent_window_on_the_apps_own_origin_may_talk_to_the_player():
+    # The browser tests prove the behaviour; this keeps the two checks from being edited away unnoticed.
+    host_check = re.search(r"const fromHost = \(event\) => (.*?);\n", SCRIPT, re.S).group(1)
+    for check in ("event.isTrusted", "event.source === window.parent", "event.origin === window.location.origin"):
+        assert check in host_check
+    listener = SCRIPT[SCRIPT.index("window.addEventListener('message', (event) => {"):]
+    assert listener.index("if (!fromHost(event))") < listener.index("event.data")   # refused before it is read
+
+
+def test_readiness_is_loading_ready_or_failed_and_documented():
+    assert set(re.findall(r"setReadiness\('([a-z]+)'\)", SCRIPT)) == {"loading", "ready", "failed"}
+    assert SCRIPT.count("dataset.state =") == 1                      # only setReadiness writes it
+    docs = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    assert "`data-state`:** `loading`, then `ready`" in docs and "`failed`" in docs

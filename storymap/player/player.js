@@ -2,9 +2,15 @@
  *
  * One file serves two hosts:
  * - inside Streamlit (a components.v1 iframe): the page sends the story as render args; the player
- *   keeps the top page's URL (?story=&stop=) in step with the reader, with no server rerun per step;
- * - standalone (the static export): the story is inline as window.STORYMAP_CONFIG, the stop is kept
- *   in location.hash (#stop=<id>), and a host page can drive it with postMessage.
+ *   keeps the top page's URL (?story=&stop=) in step with the reader, with no server rerun per step.
+ *   Only that parent window, on the app's own origin, may talk to the player: a message from any
+ *   other window (a page on another origin that frames or opens the app, another frame) is refused.
+ * - standalone (the static export): the story is inline (a JSON <script id="storymap-config">),
+ *   the stop is kept in location.hash (#stop=<id>), and a host page can drive it with postMessage:
+ *   the documented commands only, with bounded arguments, rate-limited; none carries story content.
+ * #storymap's data-state is the player's readiness: 'loading' | 'ready' | 'failed'. The whole start-up
+ * runs inside one error handler: a config, route or basemap it cannot draw, or any exception, shows a
+ * role=alert paragraph saying why (data-state 'failed'), never a blank frame.
  * Story text is only ever set with textContent: a quote containing <script> stays text.
  */
 (function () {
@@ -20,12 +26,25 @@
   // Route, markers and labels are drawn over the ground, never clipped by it when the map is pitched.
   const ON_TOP = {depthWriteEnabled: false, depthCompare: 'always'};
   const NO_DATA = [];
+  const CONFIG_VERSION = 1;                 // storymap/deck.py PLAYER_CONFIG_VERSION
+  const MODES = ['page', 'present', 'embed'];
+  // A rendered config is text of at most this many characters: the story, and (when the geodata
+  // folder is not served) the route and basemap inline, each at most MAX_DATA_FILE_BYTES (16 MB,
+  // storymap/limits.py).
+  const MAX_CONFIG_CHARS = 40_000_000;
+  // The export's postMessage API: a stop id is at most this long (as MAX_QUERY_VALUE_CHARS in
+  // storymap/limits.py), and at most COMMAND_BURST commands are applied at once, refilled at
+  // COMMANDS_PER_SECOND; the rest of a flood is dropped unread.
+  const MAX_STOP_ID_CHARS = 100;
+  const COMMANDS_PER_SECOND = 20;
+  const COMMAND_BURST = 20;
 
   const state = {
     config: null, route: null, basemap: null, index: OVERVIEW, playing: false, playTimer: null,
     time: 0, animation: null, viewState: null, zoom: 4, deck: null, host: 'standalone', mode: 'page',
     reducedMotion: window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches,
-    frames: 0, els: {}, colors: {},
+    frames: 0, els: {}, colors: {}, ready: false, failure: null, run: 0,
+    messages: {accepted: 0, ignored: 0, dropped: 0, refused: 0},   // what became of each message received
     timings: {script: performance.now()},   // ms since this document started loading (for the benchmarks)
   };
   window.storymapState = state;   // read by the browser tests and the benchmarks
@@ -100,26 +119,205 @@
     if (typeof source !== 'string') return source;                 // inline (the static export)
     const base = location.pathname.split('/component/')[0];          // the Streamlit app's base path
     const response = await fetch(base + '/' + source.replace(/^\/+/, ''), {credentials: 'same-origin'});
-    if (!response.ok) throw new Error('could not load ' + source + ' (' + response.status + ')');
-    return response.json();
+    if (!response.ok) throw new Unusable('could not load ' + source + ' (' + response.status + ')');
+    try { return await response.json(); } catch (error) { throw new Unusable(source + ' is not valid JSON'); }
   }
 
-  async function start(config) {
-    state.timings.config = performance.now();
-    state.config = config;
-    state.mode = config.start.mode || 'page';
-    const root = document.getElementById('storymap');
-    root.dataset.mode = state.mode;
-    setFrameHeight();   // size the iframe before the first fit of the map, not after
-    try {
-      [state.route, state.basemap] = await Promise.all([loadJson(config.data.route), loadJson(config.data.basemap)]);
-    } catch (error) {
-      root.replaceChildren(el('p', {class: 'failure', role: 'alert', text: 'The map data could not be loaded: ' + error.message}));
-      return;
+  // ---- checks: what the player draws must be drawable --------------------------------------------
+  // Everything the player reads from the config, the route and the basemap is checked before the
+  // first element is made: a wrong shape is a readable failure, never an exception in deck.gl's
+  // render loop (outside any handler) or a blank map. Extra fields are allowed.
+  class Unusable extends Error {}
+  const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+  const isText = (v) => typeof v === 'string';
+  const isOptionalText = (v) => v === null || v === undefined || isText(v);
+  const isNumber = (v) => typeof v === 'number' && Number.isFinite(v);
+  const isOptionalNumber = (v) => v === null || v === undefined || isNumber(v);
+  const isPosition = (v) => Array.isArray(v) && v.length >= 2 && v.length <= 3 && v.every(isNumber) &&
+    Math.abs(v[0]) <= 180 && Math.abs(v[1]) <= 90;
+  const isListOf = (v, test) => Array.isArray(v) && v.every(test);
+  function expect(ok, where, what) { if (!ok) throw new Unusable(where + ': expected ' + what); }
+
+  function checkConfig(c) {
+    expect(isObject(c), 'config', 'an object');
+    expect(c.version === CONFIG_VERSION, 'config.version',
+           String(CONFIG_VERSION) + ' (the player and the page are from different versions)');
+    const s = c.story;
+    expect(isObject(s) && isText(s.id) && s.id.length > 0 && isText(s.title), 'config.story', 'an id and a title');
+    expect(isOptionalText(s.dek) && isOptionalText(s.byline) && isText(s.date_range_label), 'config.story', 'text dek, byline and dates');
+    expect(isNumber(s.total_km) && isNumber(s.end_seconds) && isNumber(s.dwell_seconds) && s.dwell_seconds > 0,
+           'config.story', 'numbers for total_km, end_seconds and dwell_seconds');
+    expect(Array.isArray(c.stops) && c.stops.length > 0, 'config.stops', 'a list of one or more stops');
+    c.stops.forEach((stop, i) => {
+      const at = 'config.stops[' + i + ']';
+      expect(isObject(stop) && stop.index === i, at, 'a stop with index ' + i);
+      expect(isText(stop.id) && stop.id.length > 0, at + '.id', 'an id');
+      for (const key of ['name', 'short_name', 'date_label', 'when_label', 'summary']) expect(isText(stop[key]), at + '.' + key, 'text');
+      expect(isOptionalText(stop.no_quote), at + '.no_quote', 'text or null');
+      expect(isPosition(stop.position), at + '.position', '[longitude, latitude]');
+      expect(stop.camera === null || stop.camera === undefined ||
+             (isObject(stop.camera) && isOptionalNumber(stop.camera.zoom) && isOptionalNumber(stop.camera.pitch) &&
+              isOptionalNumber(stop.camera.bearing)), at + '.camera', 'null or {zoom, pitch, bearing} numbers');
+      expect(isNumber(stop.km_so_far) && isNumber(stop.seconds) && isOptionalNumber(stop.dwell_seconds),
+             at, 'numbers for km_so_far, seconds and dwell_seconds');
+      expect(isListOf(stop.local_names, isText), at + '.local_names', 'a list of text');
+      expect(isListOf(stop.sources_differ, (n) => isObject(n) && isText(n.note)), at + '.sources_differ', 'a list of {note}');
+      expect(isListOf(stop.quotes, (q) => isObject(q) && isText(q.text) && isText(q.attribution) && isOptionalText(q.source_url) &&
+                      isOptionalText(q.speaker) && isOptionalText(q.context) && isOptionalText(q.paragraph)),
+             at + '.quotes', 'a list of quotes, each with text and attribution');
+    });
+    expect(isListOf(c.days, (d) => isObject(d) && isText(d.label) && isNumber(d.seconds)), 'config.days', 'a list of {label, seconds}');
+    expect(isListOf(c.disagreements, (n) => isObject(n) && isText(n.note)), 'config.disagreements', 'a list of {note}');
+    for (const key of ['credits', 'map_credits', 'legend_notes']) expect(isListOf(c[key], isText), 'config.' + key, 'a list of text');
+    expect(typeof c.legend_rail_traced === 'boolean', 'config.legend_rail_traced', 'true or false');
+    const isSource = (v) => (v !== null && typeof v === 'object') ||
+      (typeof v === 'string' && /^[A-Za-z0-9_][A-Za-z0-9_./-]{0,300}$/.test(v) && !v.includes('..'));
+    expect(isObject(c.data) && isSource(c.data.route) && isSource(c.data.basemap),
+           'config.data', 'a route and a basemap (inline, or a path on this server)');
+    const st = c.start;
+    expect(isObject(st) && MODES.includes(st.mode) && (st.stop === null || st.stop === undefined || isText(st.stop)) &&
+           (st.autoplay === undefined || typeof st.autoplay === 'boolean') &&
+           (st.dwell_override === null || st.dwell_override === undefined || (isNumber(st.dwell_override) && st.dwell_override > 0)),
+           'config.start', '{stop, mode: ' + MODES.join(' | ') + ', autoplay, dwell_override}');
+    return c;
+  }
+
+  function checkFeatureCollection(data, name) {
+    expect(isObject(data) && data.type === 'FeatureCollection' && Array.isArray(data.features),
+           name, 'a GeoJSON FeatureCollection (an object with "type": "FeatureCollection" and a "features" list)');
+  }
+  const GEOMETRY = {
+    Point: isPosition,
+    LineString: (c) => Array.isArray(c) && c.length >= 2 && c.every(isPosition),
+    MultiLineString: (c) => Array.isArray(c) && c.length >= 1 && c.every(GEOMETRY.LineString),
+    Polygon: (c) => Array.isArray(c) && c.length >= 1 &&
+      c.every((ring) => Array.isArray(ring) && ring.length >= 4 && ring.every(isPosition)),
+    MultiPolygon: (c) => Array.isArray(c) && c.length >= 1 && c.every(GEOMETRY.Polygon),
+  };
+  function checkGeometry(geometry, types, where) {
+    expect(isObject(geometry) && types.includes(geometry.type), where + '.geometry', 'a ' + types.join(' or '));
+    expect(GEOMETRY[geometry.type](geometry.coordinates), where + '.geometry.coordinates',
+           'the coordinates of a ' + geometry.type + ' ([longitude, latitude] positions)');
+  }
+
+  function checkRoute(route, stops) {
+    checkFeatureCollection(route, 'route');
+    expect(route.features.length === stops.length - 1, 'route.features', 'one leg between each pair of stops (' +
+           (stops.length - 1) + '), found ' + route.features.length);
+    route.features.forEach((leg, i) => {
+      const at = 'route.features[' + i + ']';
+      expect(isObject(leg) && isObject(leg.properties), at, 'a Feature with properties');
+      checkGeometry(leg.geometry, ['LineString'], at);
+      const stamps = leg.properties.timestamps;
+      expect(Array.isArray(stamps) && stamps.length === leg.geometry.coordinates.length && stamps.every(isNumber),
+             at + '.properties.timestamps', 'one time in seconds per position of the leg');
+    });
+    return route;
+  }
+
+  // The basemap layers the player draws, and the geometry each must have; other layers are not drawn.
+  const BASEMAP_GEOMETRY = {land: ['Polygon', 'MultiPolygon'], lake: ['Polygon', 'MultiPolygon'],
+                            river: ['LineString', 'MultiLineString'], border: ['LineString', 'MultiLineString'], label: ['Point']};
+  function checkBasemap(basemap) {
+    checkFeatureCollection(basemap, 'basemap');
+    basemap.features.forEach((feature, i) => {
+      const at = 'basemap.features[' + i + ']';
+      expect(isObject(feature) && isObject(feature.properties) && typeof feature.properties.layer === 'string',
+             at, 'a Feature with a "layer" property');
+      const types = BASEMAP_GEOMETRY[feature.properties.layer];
+      if (!types) return;
+      expect(isNumber(feature.properties.minzoom) && isNumber(feature.properties.maxzoom),
+             at + '.properties', 'numbers minzoom and maxzoom');
+      checkGeometry(feature.geometry, types, at);
+      if (feature.properties.layer === 'label') expect(isText(feature.properties.name), at + '.properties.name', 'text');
+    });
+    return basemap;
+  }
+
+  function parseRenderedConfig(args) {
+    const text = isObject(args) ? args.config : undefined;
+    if (typeof text !== 'string') throw new Unusable('the page sent no story config (expected text)');
+    if (text.length > MAX_CONFIG_CHARS) {
+      throw new Unusable('the story config is ' + text.length.toLocaleString('en-US') + ' characters; the limit is ' +
+                         MAX_CONFIG_CHARS.toLocaleString('en-US'));
     }
-    state.timings.data = performance.now();
-    prepareBasemap();
+    let config;
+    try { config = JSON.parse(text); } catch (error) { throw new Unusable('the story config is not valid JSON (' + error.message + ')'); }
+    return checkConfig(config);
+  }
+
+  // ---- start-up, readiness and failure -----------------------------------------------------------
+  // #storymap's data-state is the player's readiness: 'loading' until the first stop is drawn,
+  // then 'ready'; 'failed' when start-up could not finish, with a role=alert paragraph saying why.
+  function setReadiness(value) { document.getElementById('storymap').dataset.state = value; }
+
+  function teardown() {
+    cancelAnimation();
+    clearTimeout(state.playTimer);
+    state.playing = false;
+    state.cameraMove = null;
+    state.labelSet = null;
+    state.ready = false;
+    if (state.deck) {
+      const deck = state.deck;
+      state.deck = null;
+      try { deck.finalize(); } catch (error) { /* a deck that failed half-way: nothing more to free */ }
+    }
+  }
+
+  function showFailure(error, config) {
+    teardown();
+    const root = document.getElementById('storymap');
+    const reason = error instanceof Unusable ? error.message : 'an unexpected error (' + String(error && error.message || error) + ')';
+    const children = [el('p', {class: 'failure', role: 'alert', text: 'The map could not be drawn: ' + reason + '.'})];
+    // The export has no other text version on screen: give the story as text (the page has its own).
+    if (config && state.host === 'standalone') children.push(textVersion(config));
+    root.replaceChildren(...children);
+    root.style.display = 'block';       // one column: the alert above the text, never a blank map
+    root.style.overflowY = 'auto';
+    setReadiness('failed');
+    state.failure = reason;
+    setFrameHeight();
+    if (!(error instanceof Unusable) && window.console) console.error(error);   // for whoever debugs the player
+  }
+
+  function textVersion(c) {
+    const list = el('ol', {class: 'text-version'});
+    for (const stop of c.stops) {
+      const item = el('li', {}, el('h2', {text: stop.name}),
+                      el('p', {class: 'when', text: stop.when_label + ' · ' + fmtKm(stop.km_so_far)}),
+                      el('p', {class: 'summary', text: stop.summary}));
+      for (const quote of stop.quotes) item.appendChild(renderQuote(quote, false));
+      list.appendChild(item);
+    }
+    return el('section', {class: 'panel', 'aria-label': 'The story as text'}, el('h1', {text: c.story.title}), list);
+  }
+
+  // The whole start-up (checks, data, basemap, DOM, deck, first stop) runs inside this handler:
+  // any exception is a readable failure, never a blank frame or an unhandled rejection.
+  async function start(load) {
+    const run = (state.run || 0) + 1;
+    state.run = run;
+    let config = null;
     try {
+      teardown();
+      state.failure = null;
+      setReadiness('loading');
+      const root = document.getElementById('storymap');
+      root.style.display = '';
+      root.style.overflowY = '';
+      config = checkConfig(load());
+      state.timings.config = performance.now();
+      state.config = config;
+      state.mode = config.start.mode || 'page';
+      root.dataset.mode = state.mode;
+      setFrameHeight();   // size the iframe before the first fit of the map, not after
+      const [route, basemap] = await Promise.all([loadJson(config.data.route), loadJson(config.data.basemap)]);
+      if (state.run !== run) return;   // a newer story arrived while this one loaded
+      state.route = checkRoute(route, config.stops);
+      state.basemap = checkBasemap(basemap);
+      state.timings.data = performance.now();
+      prepareBasemap();
       buildDom(root);
       buildDeck();
       if (state.host === 'standalone' && window.parent !== window) {  // a host page hears 'ready', then the first stop
@@ -128,14 +326,13 @@
       }
       const initial = config.start.stop ? config.stops.findIndex((s) => s.id === config.start.stop) : OVERVIEW;
       goTo(initial, {instant: true});
-      root.dataset.state = 'ready';
+      state.ready = true;
+      setReadiness('ready');
       state.timings.ready = performance.now();
       setFrameHeight();
       if (config.start.autoplay) setPlaying(true);
     } catch (error) {
-      root.dataset.state = 'failed';
-      root.prepend(el('p', {class: 'failure', role: 'alert', text: 'The map could not be drawn: ' + error.message}));
-      throw error;
+      if (state.run === run) showFailure(error, config);
     }
   }
 
@@ -372,21 +569,25 @@
 
   function overviewViewState() {
     const c = state.config;
-    const lons = c.stops.map((s) => s.position[0]);
-    const lats = c.stops.map((s) => s.position[1]);
-    for (const leg of state.route.features) for (const [lon, lat] of leg.geometry.coordinates) { lons.push(lon); lats.push(lat); }
+    // Loops, not Math.min(...list): spreading a long route's positions overflows the call stack.
+    let [west, south, east, north] = [Infinity, Infinity, -Infinity, -Infinity];
+    const include = ([lon, lat]) => {
+      west = Math.min(west, lon); east = Math.max(east, lon); south = Math.min(south, lat); north = Math.max(north, lat);
+    };
+    for (const stop of c.stops) include(stop.position);
+    for (const leg of state.route.features) for (const position of leg.geometry.coordinates) include(position);
     const rect = state.els.map.getBoundingClientRect();
     const width = Math.max(320, rect.width || 800);
     const height = Math.max(240, rect.height || 600);
-    if (Math.min(...lons) === Math.max(...lons) && Math.min(...lats) === Math.max(...lats)) {
-      return {longitude: lons[0], latitude: lats[0], zoom: STOP_ZOOM, pitch: 0, bearing: 0};
+    if (west === east && south === north) {
+      return {longitude: west, latitude: south, zoom: STOP_ZOOM, pitch: 0, bearing: 0};
     }
     const viewport = new D.WebMercatorViewport({width: width, height: height});
     // Leave room for the legend in the lower left so no stop hides under it.
     const legend = state.els.legend ? state.els.legend.getBoundingClientRect() : {height: 0, width: 0};
     const pad = Math.min(50, width / 10, height / 10);
     const bottom = Math.min(height / 3, pad + (legend.height || 0));
-    const fitted = viewport.fitBounds([[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]],
+    const fitted = viewport.fitBounds([[west, south], [east, north]],
                                       {padding: {top: pad, right: pad, bottom: bottom, left: pad}});
     return {longitude: fitted.longitude, latitude: fitted.latitude, zoom: Math.min(fitted.zoom, 12), pitch: 0, bearing: 0};
   }
@@ -448,8 +649,10 @@
 
   function placeLabels() {
     // Labels by the zoom tiers the basemap was built with; one array per tier, made once.
-    const tiers = state.basemap.features.filter((f) => f.properties.layer === 'label').map((f) => f.properties.minzoom);
-    const tier = Math.max(0, ...tiers.filter((t) => t <= state.zoom));
+    let tier = 0;
+    for (const f of state.basemap.features) {
+      if (f.properties.layer === 'label' && f.properties.minzoom <= state.zoom) tier = Math.max(tier, f.properties.minzoom);
+    }
     if (!state.labelTiers[tier]) {
       state.labelTiers[tier] = state.basemap.features.filter((f) => f.properties.layer === 'label' && f.properties.minzoom <= tier);
     }
@@ -698,7 +901,7 @@
   }
 
   function onKey(event) {
-    if (!state.config || event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
+    if (!state.ready || event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
     const target = event.target;
     if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
     const key = event.key;
@@ -714,26 +917,63 @@
   }
 
   // ---- commands from a host page (static export, iframe embeds) -----------------------------
-  function onCommand(message) {
-    const data = message.data;
-    if (!data || typeof data !== 'object' || !state.config) return;
-    if (data.type === 'storymap:goto') {
-      const index = typeof data.stop === 'string' ? state.config.stops.findIndex((s) => s.id === data.stop) :
-        (Number.isInteger(data.index) ? data.index : NaN);
-      if (data.stop === null) goTo(OVERVIEW); else if (index >= 0) goTo(index);
-    } else if (data.type === 'storymap:play') setPlaying(true);
-    else if (data.type === 'storymap:pause') setPlaying(false);
-    else if (data.type === 'storymap:next') step(1);
-    else if (data.type === 'storymap:previous') step(-1);
+  // The documented commands only, with bounded arguments; each field is read once, and anything
+  // else is ignored. No command carries story content: they move the reader, nothing more.
+  function readCommand(data) {
+    if (!isObject(data)) return null;
+    const type = data.type;
+    if (type === 'storymap:play' || type === 'storymap:pause' || type === 'storymap:next' || type === 'storymap:previous') {
+      return {type: type};
+    }
+    if (type !== 'storymap:goto') return null;
+    const stop = data.stop;
+    if (stop === null) return {type: type, index: OVERVIEW};
+    if (typeof stop === 'string') {
+      if (stop.length === 0 || stop.length > MAX_STOP_ID_CHARS) return null;
+      const index = state.config.stops.findIndex((s) => s.id === stop);
+      return index >= 0 ? {type: type, index: index} : null;
+    }
+    if (stop !== undefined) return null;
+    const index = data.index;
+    return Number.isInteger(index) && index >= 0 && index < state.config.stops.length ? {type: type, index: index} : null;
+  }
+
+  // A token bucket: a host's clicks pass untouched; in a flood, once the bucket is empty, each
+  // message costs one subtraction and is dropped unread.
+  const bucket = {tokens: COMMAND_BURST, at: performance.now()};
+  function refill() {
+    const now = performance.now();
+    bucket.tokens = Math.min(COMMAND_BURST, bucket.tokens + (now - bucket.at) * COMMANDS_PER_SECOND / 1000);
+    bucket.at = now;
+    return bucket.tokens >= 1;
+  }
+
+  function onCommand(event) {
+    const counts = state.messages;
+    if (!state.ready || !event.isTrusted) { counts.ignored += 1; return; }
+    if (!refill()) { counts.dropped += 1; return; }
+    let command = null;
+    try { command = readCommand(event.data); } catch (error) { command = null; }
+    if (!command) { counts.ignored += 1; return; }
+    bucket.tokens -= 1;
+    counts.accepted += 1;
+    if (command.type === 'storymap:goto') goTo(command.index);
+    else if (command.type === 'storymap:play') setPlaying(true);
+    else if (command.type === 'storymap:pause') setPlaying(false);
+    else if (command.type === 'storymap:next') step(1);
+    else if (command.type === 'storymap:previous') step(-1);
   }
 
   // ---- boot -----------------------------------------------------------------------------------
   function applyTheme(theme) {
-    if (!theme) return;
+    if (!isObject(theme)) return;
     const root = document.documentElement;
     root.dataset.theme = theme.base === 'dark' ? 'dark' : 'light';
     const map = {backgroundColor: '--bg', textColor: '--text', primaryColor: '--accent'};
-    for (const [key, name] of Object.entries(map)) if (/^#[0-9a-fA-F]{6}$/.test(theme[key] || '')) root.style.setProperty(name, theme[key]);
+    for (const [key, name] of Object.entries(map)) {
+      const value = theme[key];
+      if (typeof value === 'string' && /^#[0-9a-fA-F]{6}$/.test(value)) root.style.setProperty(name, value);
+    }
     root.style.setProperty('--panel', 'var(--bg)');
   }
 
@@ -741,29 +981,54 @@
   window.addEventListener('resize', () => {
     setFrameHeight();
     // The iframe often gets its final size just after the first fit: refit the whole-trip view.
-    if (state.deck && state.index === OVERVIEW && !state.animation) flyTo(overviewViewState(), 0);
+    if (state.ready && state.deck && state.index === OVERVIEW && !state.animation) flyTo(overviewViewState(), 0);
   });
 
-  if (window.STORYMAP_CONFIG) {
+  const inline = document.getElementById('storymap-config');
+  if (inline) {
+    // The export: its own story, inline, read once (here, inside the start-up's error handler).
+    // Messages from anywhere may only navigate it.
     state.host = 'standalone';
-    const config = window.STORYMAP_CONFIG;
-    const hash = new URLSearchParams(location.hash.replace(/^#/, ''));
-    if (hash.get('stop') && config.stops.some((s) => s.id === hash.get('stop'))) config.start.stop = hash.get('stop');
     window.addEventListener('message', onCommand);
-    start(config);
+    start(() => {
+      let parsed;
+      try {
+        parsed = JSON.parse(inline.textContent);
+      } catch (error) {
+        throw new Unusable('the story config is not valid JSON (' + error.message + ')');
+      }
+      const config = checkConfig(parsed);
+      const wanted = new URLSearchParams(location.hash.replace(/^#/, '')).get('stop');
+      if (wanted && config.stops.some((s) => s.id === wanted)) config.start.stop = wanted;
+      return config;
+    });
   } else {
+    // Inside Streamlit: only the app itself, the parent window on this same origin, may talk to the
+    // player. Any other window holding a reference to the app (a frame or popup on another origin, or
+    // another frame of the app) is refused before its message is read.
     state.host = 'streamlit';
     let renderedKey = null;
+    const fromHost = (event) => event.isTrusted && window.parent !== window && event.source === window.parent &&
+      event.origin === window.location.origin;
     window.addEventListener('message', (event) => {
+      if (!fromHost(event)) { state.messages.refused += 1; return; }
       const data = event.data;
-      if (!data || data.type !== 'streamlit:render') { onCommand(event); return; }
-      applyTheme(data.theme);
-      const config = JSON.parse(data.args.config);
+      if (!isObject(data) || data.type !== 'streamlit:render') { onCommand(event); return; }
+      try { applyTheme(data.theme); } catch (error) { /* the theme is decoration: the story still shows */ }
+      let config;
+      try {
+        config = parseRenderedConfig(data.args);
+      } catch (error) {
+        renderedKey = null;
+        state.run = (state.run || 0) + 1;   // a start-up still loading must not replace this failure
+        showFailure(error, null);
+        return;
+      }
       const key = config.story.id + '|' + config.start.mode + '|' + config.start.stop;
-      if (key === renderedKey) { setFrameHeight(); return; }   // a rerun with the same story: keep the reader's place
+      // A rerun with the same story keeps the reader's place (unless the last start-up failed: try again).
+      if (key === renderedKey && !state.failure) { setFrameHeight(); return; }
       renderedKey = key;
-      if (state.deck) { state.deck.finalize(); state.deck = null; }
-      start(config);
+      start(() => config);
     });
     try {  // keyboard works even when focus is on the Streamlit page around the iframe
       if (window.parent !== window && window.parent.document) window.parent.document.addEventListener('keydown', onKey);
