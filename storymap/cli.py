@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from storymap.catalog import load_bundle, load_catalog
+from storymap.contract import schemas
 from storymap.errors import StoryError, StorymapError
 from storymap.export import export_html
 from storymap.files import stable_json, write_atomic
@@ -27,6 +28,7 @@ from storymap.route import write_route
 from storymap.story import STORIES_DIR, display_path, load_story, story_json, story_paths
 
 SCHEMA_PATH = STORIES_DIR / "story.schema.json"
+CONTRACT_SCHEMAS_DIR = Path(__file__).resolve().parent / "schemas"
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -121,17 +123,21 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    text = stable_json(json_schema())
-    target = Path(args.output)
-    if args.check:
-        current = target.read_text(encoding="utf-8") if target.exists() else ""
-        if current != text:
-            print(f"{display_path(target)} is out of date; run: python -m storymap schema", file=sys.stderr)
-            return 1
-        return 0
-    write_atomic(target, text)
-    print(f"wrote {display_path(target)}", file=sys.stderr)
-    return 0
+    files = {Path(args.output): json_schema()}
+    if args.output == str(SCHEMA_PATH):  # the default run also writes the player contract's schemas
+        files.update({CONTRACT_SCHEMAS_DIR / name: schema for name, schema in schemas().items()})
+    stale = 0
+    for target, schema in files.items():
+        text = stable_json(schema)
+        if args.check:
+            current = target.read_text(encoding="utf-8") if target.exists() else ""
+            if current != text:
+                print(f"{display_path(target)} is out of date; run: python -m storymap schema", file=sys.stderr)
+                stale += 1
+            continue
+        write_atomic(target, text)
+        print(f"wrote {display_path(target)}", file=sys.stderr)
+    return 1 if stale else 0
 
 
 def _story_arguments(parser: argparse.ArgumentParser, many: bool) -> None:

@@ -162,3 +162,110 @@ def check_map_file(model: type[BaseModel], text: str, filename: str, fix: str) -
             problems.append(Problem(filename, 1, 1, "(file)", f"and {len(errors) - 5} more problems like these; {fix}"))
         return problems
     return []
+
+
+# --- the player config ------------------------------------------------------------------------
+# What Python hands the browser player (storymap.deck.player_config), checked on the way out so the
+# player never gets a shape it does not expect; the player checks `version` and the same shape.
+
+PLAYER_CONFIG_VERSION = 2
+
+
+class ConfigQuote(_Strict):
+    text: str
+    source: str
+    attribution: str
+    source_url: str | None
+    speaker: str | None
+    context: str | None
+    paragraph: str | None
+
+
+class ConfigNote(_Strict):
+    note: str
+    sources: list[str]
+
+
+class ConfigCamera(_Strict):
+    zoom: Zoom
+    pitch: Annotated[float, Field(ge=0, le=85, allow_inf_nan=False)]
+    bearing: Annotated[float, Field(ge=-360, le=360, allow_inf_nan=False)]
+
+
+class ConfigStop(_Strict):
+    index: Annotated[int, Field(ge=0)]
+    id: str
+    name: str
+    local_names: list[str]
+    date_label: str
+    when_label: str
+    position: Position
+    camera: ConfigCamera
+    summary: str
+    quotes: list[ConfigQuote]
+    no_quote: str | None
+    sources_differ: list[ConfigNote]
+    km_so_far: NonNegative
+    km_label: str
+    seconds: Finite
+    estimated_time: bool
+    dwell_seconds: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+
+
+class ConfigStory(_Strict):
+    id: str
+    title: str
+    dek: str | None
+    byline: str | None
+    language: str
+    total_km: NonNegative
+    date_range_label: str
+    dwell_seconds: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    end_seconds: Finite
+
+
+class ConfigDay(_Strict):
+    label: str
+    seconds: Finite
+
+
+class ConfigStart(_Strict):
+    stop: str | None
+    mode: Literal["page", "present"]
+    autoplay: bool
+    dwell_override: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None
+
+
+class ConfigData(_Strict):
+    """The route and basemap: a URL the page serves, or the files inline (the export)."""
+
+    route: str | Route
+    basemap: str | Basemap
+
+
+class PlayerConfig(_Strict):
+    """The player's whole input."""
+
+    version: Literal[2]
+    story: ConfigStory
+    stops: list[ConfigStop] = Field(min_length=1)
+    days: list[ConfigDay]
+    disagreements: list[ConfigNote]
+    credits: str | None
+    map_credits: list[str]
+    legend_notes: list[str]
+    legend_rail_traced: bool
+    ui: dict[str, str]
+    data: ConfigData
+    start: ConfigStart
+
+
+def schemas() -> dict[str, dict]:
+    """The JSON Schemas of the three files of the contract, by file name (storymap/schemas/)."""
+    out = {}
+    for name, model in (("player-config", PlayerConfig), ("route", Route), ("basemap", Basemap)):
+        schema = model.model_json_schema(by_alias=True)
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        schema["title"] = f"storymap {name.replace('-', ' ')}"
+        out[f"{name}.schema.json"] = schema
+    return out

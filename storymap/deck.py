@@ -14,12 +14,13 @@ import zoneinfo
 from typing import Any
 
 from storymap.catalog import StoryBundle
+from storymap.contract import PLAYER_CONFIG_VERSION
 from storymap.locate import data_credits
 from storymap.quotes import find_quote
 from storymap.text import attribution
 from storymap.words import date_range, day_label, km_label, long_date, short_date, ui
 
-PLAYER_CONFIG_VERSION = 1
+DEFAULT_STOP_ZOOM = 11.0  # a stop's view when the story gives it no camera: a town and its station
 
 
 def _when_label(day: dt.date, time: str | None, zone: str, language: str) -> str:
@@ -58,12 +59,12 @@ def player_config(bundle: StoryBundle, *, data: dict[str, Any], start: dict[str,
             "index": index,
             "id": stop.id,
             "name": stop.name,
-            "short_name": stop.name,
             "local_names": list(stop.local_names.values()),
             "date_label": short_date(day, language),
             "when_label": _when_label(day, stop.time, story.stop_zone(stop), language),
             "position": placed["position"],
-            "camera": stop.camera.model_dump() if stop.camera else None,
+            "camera": {"zoom": stop.camera.zoom, "pitch": stop.camera.pitch, "bearing": stop.camera.bearing}
+                      if stop.camera else {"zoom": DEFAULT_STOP_ZOOM, "pitch": 0.0, "bearing": 0.0},
             "summary": " ".join(stop.summary.split()),
             "quotes": quotes,
             "no_quote": stop.no_quote,
@@ -72,7 +73,7 @@ def player_config(bundle: StoryBundle, *, data: dict[str, Any], start: dict[str,
             "km_label": km_label(km_so_far[index]),
             "seconds": placed["seconds"],
             "estimated_time": placed["estimated_time"],
-            "dwell_seconds": stop.dwell_seconds,
+            "dwell_seconds": stop.dwell_seconds or story.dwell_seconds,
         })
     first, last = dt.date.fromisoformat(story.stops[0].date), dt.date.fromisoformat(story.stops[-1].date)
     zone = zoneinfo.ZoneInfo(story.time_zone)
@@ -105,8 +106,9 @@ def player_config(bundle: StoryBundle, *, data: dict[str, Any], start: dict[str,
         "stops": stops,
         "days": days,
         "disagreements": [{"note": " ".join(n.note.split()), "sources": n.sources} for n in story.disagreements],
-        "credits": [c for c in [" ".join(story.credits.split()) if story.credits else None, *credits] if c],
+        "credits": " ".join(story.credits.split()) if story.credits else None,
         "map_credits": credits,
+        "ui": words,
         "legend_notes": legend_notes,
         "legend_rail_traced": traced_rail,
         "data": data,

@@ -11,12 +11,13 @@ pydeck's `to_html` writes data unescaped, which is one reason the export does no
 from __future__ import annotations
 
 import json
+from html import escape
 from pathlib import Path
 
-from storymap.catalog import StoryBundle, basemap_path
+from storymap.catalog import StoryBundle
 from storymap.deck import player_config
 from storymap.paths import GEODATA_DIR
-from storymap.text import attribution
+from storymap.textversion import text_version_html
 
 PLAYER_DIR = Path(__file__).resolve().parent / "player"
 # No request of any kind may leave the file: scripts and styles are inline, images only data:/blob:.
@@ -37,48 +38,28 @@ def inline_script(source: str) -> str:
     return source.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT").replace("<!--", "<\\!--")
 
 
-def _escape_html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-
-
-def _noscript(bundle: StoryBundle) -> str:
-    """The story as plain HTML for readers without JavaScript: stops, dates, distances, quotes."""
-    story = bundle.story
-    km = [0.0] + [leg["properties"]["km_before"] + leg["properties"]["km"] for leg in bundle.route["features"]]
-    items = []
-    for index, stop in enumerate(story.stops):
-        quotes = "".join(
-            f"<blockquote><p>{_escape_html(' '.join(q.text.split()))}</p>"
-            f"<footer>— {_escape_html(((q.speaker + ', quoted by ') if q.speaker else '') + attribution(story.source(q.source)))}"
-            "</footer></blockquote>" for q in stop.quotes)
-        items.append(f"<li><h2>{_escape_html(stop.name)}</h2><p>{_escape_html(stop.date)} · {km[index]:,.0f} km</p>"
-                     f"<p>{_escape_html(' '.join(stop.summary.split()))}</p>{quotes}</li>")
-    return (f"<noscript><div class=\"panel\"><h1>{_escape_html(story.title)}</h1><p>The interactive map needs "
-            f"JavaScript; here is the story as text.</p><ol>{''.join(items)}</ol></div></noscript>")
-
-
 def export_html(bundle: StoryBundle, geodata_dir: Path = GEODATA_DIR) -> str:
     """The whole story as one self-contained HTML document."""
     story = bundle.story
-    basemap = json.loads(basemap_path(story.id, geodata_dir).read_text(encoding="utf-8"))
-    config = player_config(bundle, data={"route": bundle.route, "basemap": basemap},
+    config = player_config(bundle, data={"route": bundle.route, "basemap": bundle.basemap},
                            start={"stop": None, "mode": "page", "autoplay": False, "dwell_override": None})
     css = (PLAYER_DIR / "player.css").read_text(encoding="utf-8").replace("</style", "<\\/style")
     deck = (PLAYER_DIR / "deckgl.min.js").read_text(encoding="utf-8")
     player = (PLAYER_DIR / "player.js").read_text(encoding="utf-8")
     return "\n".join([
         "<!doctype html>",
-        f'<html lang="{_escape_html(story.language)}">',
+        f'<html lang="{escape(story.language)}">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">',
         '<meta name="referrer" content="no-referrer">',
-        f"<title>{_escape_html(story.title)}</title>",
+        f"<title>{escape(story.title)}</title>",
         f"<style>{css}</style>",
         "</head>",
         "<body>",
-        f'<div id="storymap" class="storymap" data-state="loading">{_noscript(bundle)}</div>',
+        f'<div id="storymap" class="storymap" data-state="loading"><noscript><div class="panel">'
+        f'{text_version_html(config, intro=True)}</div></noscript></div>',
         f'<script type="application/json" id="storymap-config">{script_json(config)}</script>',
         f"<script>{inline_script(deck)}</script>",
         f"<script>{inline_script(player)}</script>",

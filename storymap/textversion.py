@@ -10,14 +10,11 @@ from __future__ import annotations
 
 from html import escape
 
-INTRO = "The interactive map needs JavaScript; here is the story as text."
-
-
-def _quote(quote: dict) -> str:
-    said = f"{quote['speaker']}, quoted by " if quote.get("speaker") else ""
+def _quote(quote: dict, words: dict) -> str:
+    said = (words["quoted_by"].format(speaker=quote["speaker"], attribution=quote["attribution"])
+            if quote.get("speaker") else quote["attribution"])
     context = f"<p class=\"context\">{escape(quote['context'])}</p>" if quote.get("context") else ""
-    return (f"<blockquote><p>{escape(quote['text'])}</p><footer>— {escape(said + quote['attribution'])}</footer>"
-            f"{context}</blockquote>")
+    return f"<blockquote><p>{escape(quote['text'])}</p><footer>— {escape(said)}</footer>{context}</blockquote>"
 
 
 def _notes(notes: list[dict], heading: str) -> str:
@@ -27,22 +24,23 @@ def _notes(notes: list[dict], heading: str) -> str:
     return f"<p><strong>{escape(heading)}</strong></p><ul>{items}</ul>"
 
 
-def text_version_html(config: dict, current: str | None = None, intro: str | None = None) -> str:
-    """The itinerary as semantic HTML; `current` marks the stop a deep link points at."""
-    story = config["story"]
+def text_version_html(config: dict, current: str | None = None, intro: bool = False) -> str:
+    """The itinerary as semantic HTML; `current` marks the stop a deep link points at; `intro` says
+    why it is there (for the export's no-JavaScript copy)."""
+    story, words = config["story"], config["ui"]
     items = []
     for stop in config["stops"]:
-        linked = " <em>(linked stop)</em>" if stop["id"] == current else ""
-        quotes = "".join(_quote(q) for q in stop["quotes"])
+        linked = f" <em>{escape(words['linked_stop'])}</em>" if stop["id"] == current else ""
+        quotes = "".join(_quote(q, words) for q in stop["quotes"])
         no_quote = f"<p><em>{escape(stop['no_quote'])}</em></p>" if stop.get("no_quote") else ""
         items.append(
             f"<li><h3>{escape(stop['name'])}{linked}</h3>"
             f"<p>{escape(stop['when_label'])} · {escape(stop['km_label'])}</p>"
             f"<p>{escape(stop['summary'])}</p>{quotes}{no_quote}"
-            f"{_notes(stop['sources_differ'], 'Sources differ')}</li>")
+            f"{_notes(stop['sources_differ'], words['sources_differ'].rstrip(': '))}</li>")
     dek = f"<p>{escape(story['dek'])}</p>" if story.get("dek") else ""
-    lead = f"<p>{escape(intro)}</p>" if intro else ""
-    credits = "".join(f"<li>{escape(c)}</li>" for c in config["credits"])
+    lead = f"<p>{escape(words['text_intro'])}</p>" if intro else ""
+    credits = "".join(f"<li>{escape(c)}</li>" for c in [config["credits"], *config["map_credits"]] if c)
     return (f"<div class=\"storymap-text\"><h2>{escape(story['title'])}</h2>{dek}{lead}<ol>{''.join(items)}</ol>"
-            f"{_notes(config['disagreements'], 'Where the sources differ')}"
-            f"<p><strong>Credits</strong></p><ul>{credits}</ul></div>")
+            f"{_notes(config['disagreements'], words['where_sources_differ'])}"
+            f"<p><strong>{escape(words['credits'])}</strong></p><ul>{credits}</ul></div>")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from storymap.textversion import text_version_html
+from storymap.words import ui
 
 HOSTILE = "<script>alert(1)</script> [x](javascript:alert(1)) :smile: www.evil.example $x$"
 
@@ -16,7 +17,8 @@ def config(**story):
             "sources_differ": [{"note": "Outlet says 1 May, the other 2 May", "sources": ["s"]}]}
     quiet = dict(stop, id="b", name="Stop B", quotes=[], no_quote="No source quotes anyone here.", sources_differ=[])
     return {"story": {"title": "T", "dek": None, **story}, "stops": [stop, quiet],
-            "disagreements": [{"note": "Where did they meet?", "sources": []}], "credits": ["Map: GSHHG"]}
+            "disagreements": [{"note": "Where did they meet?", "sources": []}], "credits": "By the desk",
+            "map_credits": ["Map: GSHHG"], "ui": ui("en")}
 
 
 def test_story_text_is_escaped_and_only_our_tags_remain():
@@ -28,9 +30,10 @@ def test_story_text_is_escaped_and_only_our_tags_remain():
 
 
 def test_it_has_every_note_the_player_shows():
-    html = text_version_html(config(dek="A dek"), intro="Needs JavaScript")
+    html = text_version_html(config(dek="A dek"), intro=True)
     for text in ("Sources differ", "Outlet says 1 May, the other 2 May", "No source quotes anyone here.",
-                 "Where the sources differ", "Where did they meet?", "Map: GSHHG", "A dek", "Needs JavaScript",
+                 "Where the sources differ", "Where did they meet?", "Map: GSHHG", "By the desk", "A dek",
+                 "The interactive map needs JavaScript",
                  "Wednesday 1 May 2024 · 0 km"):
         assert text in html, text
 

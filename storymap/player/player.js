@@ -26,7 +26,7 @@
   // Route, markers and labels are drawn over the ground, never clipped by it when the map is pitched.
   const ON_TOP = {depthWriteEnabled: false, depthCompare: 'always'};
   const NO_DATA = [];
-  const CONFIG_VERSION = 1;                 // storymap/deck.py PLAYER_CONFIG_VERSION
+  const CONFIG_VERSION = 2;                 // storymap/deck.py PLAYER_CONFIG_VERSION
   const MODES = ['page', 'present', 'embed'];
   // A rendered config is text of at most this many characters: the story, and (when the geodata
   // folder is not served) the route and basemap inline, each at most MAX_DATA_FILE_BYTES (16 MB,
@@ -152,7 +152,7 @@
       const at = 'config.stops[' + i + ']';
       expect(isObject(stop) && stop.index === i, at, 'a stop with index ' + i);
       expect(isText(stop.id) && stop.id.length > 0, at + '.id', 'an id');
-      for (const key of ['name', 'short_name', 'date_label', 'when_label', 'summary']) expect(isText(stop[key]), at + '.' + key, 'text');
+      for (const key of ['name', 'date_label', 'when_label', 'summary']) expect(isText(stop[key]), at + '.' + key, 'text');
       expect(isOptionalText(stop.no_quote), at + '.no_quote', 'text or null');
       expect(isPosition(stop.position), at + '.position', '[longitude, latitude]');
       expect(stop.camera === null || stop.camera === undefined ||
@@ -168,7 +168,8 @@
     });
     expect(isListOf(c.days, (d) => isObject(d) && isText(d.label) && isNumber(d.seconds)), 'config.days', 'a list of {label, seconds}');
     expect(isListOf(c.disagreements, (n) => isObject(n) && isText(n.note)), 'config.disagreements', 'a list of {note}');
-    for (const key of ['credits', 'map_credits', 'legend_notes']) expect(isListOf(c[key], isText), 'config.' + key, 'a list of text');
+    for (const key of ['map_credits', 'legend_notes']) expect(isListOf(c[key], isText), 'config.' + key, 'a list of text');
+    expect(c.credits === null || isText(c.credits), 'config.credits', 'text or null');
     expect(typeof c.legend_rail_traced === 'boolean', 'config.legend_rail_traced', 'true or false');
     const isSource = (v) => (v !== null && typeof v === 'object') ||
       (typeof v === 'string' && /^[A-Za-z0-9_][A-Za-z0-9_./-]{0,300}$/.test(v) && !v.includes('..'));
@@ -381,7 +382,7 @@
                          el('summary', {text: 'Itinerary: ' + c.stops.length + ' stops, ' + fmtKm(c.story.total_km)}), list);
     panel.appendChild(itinerary);
     for (const note of c.disagreements) panel.appendChild(el('p', {class: 'note', text: 'Sources differ: ' + note.note}));
-    panel.appendChild(el('p', {class: 'muted', text: c.credits.join(' · ')}));
+    panel.appendChild(el('p', {class: 'muted', text: [c.credits, ...c.map_credits].filter(Boolean).join(' · ')}));
     root.appendChild(panel);
     els.live = el('p', {class: 'sr-only', 'aria-live': 'assertive'});
     root.appendChild(els.live);
@@ -721,7 +722,7 @@
       items.push({position: f.geometry.coordinates, text: f.properties.name, kind: 'place', side: 'above'});
     }
     for (const s of stops) {
-      items.push({position: s.position, text: s.short_name, kind: s.index === state.index ? 'stop current' : 'stop',
+      items.push({position: s.position, text: s.name, kind: s.index === state.index ? 'stop current' : 'stop',
                   side: s.labelSide === 'left' ? 'left' : 'right'});
     }
     state.els.labels.replaceChildren(...items.map((item) => {
@@ -798,7 +799,7 @@
     for (const stop of order) {
       const [px, py] = viewport.project(stop.position);
       // A label that would run off the map's right edge goes to the marker's left instead.
-      const labelPx = stop.short_name.length * 8 + 16;
+      const labelPx = stop.name.length * 8 + 16;
       const left = px + 12 + labelPx > viewport.width - 4 && px - 12 - labelPx >= 4;
       const width = Math.ceil(labelPx / 40);
       const cells = [];
