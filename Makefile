@@ -5,13 +5,20 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test bench validate debian-packages clean
+.PHONY: run test check lint bench validate debian-packages clean
 
 run: $(VENV)/.run-deps
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
-test: $(VENV)/.test-deps debian-packages
+test: $(VENV)/.test-deps debian-packages lint
 	$(BIN)/python -m pytest
+
+# The fast loop, no browser and no server: lint, then every test that needs neither (under 2 minutes).
+check: $(VENV)/.test-deps lint
+	$(BIN)/python -m pytest --ignore=tests/browser -q
+
+lint: $(VENV)/.test-deps
+	$(BIN)/ruff check .
 
 # Benchmarks: a table on stdout and bench/results.json (ratios against baselines measured in the same run).
 bench: $(VENV)/.test-deps debian-packages

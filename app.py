@@ -22,8 +22,8 @@ from storymap.catalog import load_catalog as load_bundles
 from storymap.deck import player_config
 from storymap.errors import Problem, StoryError
 from storymap.limits import MAX_DATA_FILE_BYTES, MAX_QUERY_VALUE_CHARS, MAX_SOURCE_TEXT_BYTES, MAX_STORY_FILE_BYTES
-from storymap.paths import GEODATA_DIR
 from storymap.model import Story
+from storymap.paths import GEODATA_DIR
 from storymap.story import STORIES_DIR, story_paths
 from storymap.textversion import text_version_html
 
@@ -34,7 +34,9 @@ DWELL_RANGE_SECONDS = (1.0, 120.0)
 MODES = ("page", "present")
 # Presentation mode: no Streamlit chrome, the player fills the window. Our own constant CSS.
 PRESENT_CSS = """<style>
-header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"], footer {display: none !important;}
+header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"], footer {
+  display: none !important;
+}
 .block-container, [data-testid="stMainBlockContainer"] {padding: 0 !important; max-width: 100% !important;}
 [data-testid="stAppViewContainer"] {overflow: hidden;}
 </style>"""

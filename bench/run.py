@@ -8,7 +8,8 @@ the numbers describe this machine at this moment. Sections:
 2. steps          key press to new chapter text, and to the camera at rest, against the baseline's
                   button-to-rerun latency; bytes over the websocket per step; script time per rerun;
 3. scale          generated stories of 10 to 5,000 stops: load+validate, route build, player config
-                  bytes, script time per rerun (Streamlit's page profile), peak memory; growth per stop, against the 10-stop story;
+                  bytes, script time per rerun (Streamlit's page profile), peak memory; growth per stop,
+                  against the 10-stop story;
 4. geocoding      against the local test server: a warm run's requests, and a cold run's time against
                   the 1 s per request usage-policy floor;
 5. export         file size and time to first render, against pydeck's to_html(offline=True) of a
@@ -46,8 +47,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "browser")]
 
 from browser_support import CHROMIUM, CHROMIUM_ARGS, Server, player_frame  # noqa: E402
-from fake_provider import FakeProvider, nominatim_place  # noqa: E402
 from deploy_support import Deployment  # noqa: E402
+from fake_provider import FakeProvider, nominatim_place  # noqa: E402
 from streamlit_client import Viewer, cpu_seconds, resident_kib, run_async  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.json"
@@ -340,7 +341,8 @@ def export_benchmarks(browser) -> dict:
         for _ in range(RENDER_REPEATS):
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             page.add_init_script(MAP_DRAWN)
-            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+                       else route.abort())
             page.goto(path.as_uri())
             page.wait_for_function("() => window.__mapDrawnAt", timeout=60_000)
             times.append(page.evaluate("() => window.__mapDrawnAt - performance.timeOrigin"))
@@ -488,7 +490,8 @@ def quote_hint_benchmarks() -> dict:
     missing = [check(missing_quote) for _ in range(5)]
     assert not found[0][1] and missing[0][1], (found[0][1], missing[0][1])
     found_ms, hint_ms = median([t for t, _ in found]), median([t for t, _ in missing])
-    return {"source_bytes": len(text.encode()), "quote_words": 80, "found_ms": found_ms, "not_found_with_hint_ms": hint_ms,
+    return {"source_bytes": len(text.encode()), "quote_words": 80, "found_ms": found_ms,
+            "not_found_with_hint_ms": hint_ms,
             "ratio": hint_ms / found_ms, "target_ms": 1000, "hint": missing[0][1][0][:120]}
 
 
@@ -500,11 +503,13 @@ def table(results: dict) -> str:
                  f"{page['first_render_ms']['baseline']:>14.0f}{page['first_render_ms']['ratio']:>9.2f}")
     lines.append(f"{'step: key -> chapter text (ms)':<44}{page['step_text_ms']['ours']:>14.0f}"
                  f"{page['step_text_ms']['baseline']:>14.0f}{page['step_text_ms']['ratio']:>9.2f}")
-    lines.append(f"{'step: key -> camera at rest (ms)':<44}{page['step_camera_settled_ms']['ours']:>14.0f}{'':>14}{'':>9}")
+    lines.append(f"{'step: key -> camera at rest (ms)':<44}{page['step_camera_settled_ms']['ours']:>14.0f}"
+                 f"{'':>14}{'':>9}")
     lines.append(f"{'flight: frames drawn per s (diagnostic)':<44}{page['flight_fps']['ours']:>14.1f}")
     lines.append(f"{'bytes over the websocket per step':<44}{page['bytes_per_step']['ours']:>14.0f}"
                  f"{page['bytes_per_step']['baseline']:>14.0f}{'':>9}")
-    lines.append(f"{'script time per rerun p50 / p95 (ms)':<44}{steps['ours_p50_ms']:>7.1f} /{steps['ours_p95_ms']:>5.1f}"
+    lines.append(f"{'script time per rerun p50 / p95 (ms)':<44}{steps['ours_p50_ms']:>7.1f} /"
+                 f"{steps['ours_p95_ms']:>5.1f}"
                  f"{steps['baseline_p50_ms']:>7.1f} /{steps['baseline_p95_ms']:>5.1f}{steps['p50_ratio']:>9.2f}")
     geo = results["geocoding"]
     lines.append(f"{'geocoding: cold run, ' + str(geo['places']) + ' places (s)':<44}{geo['cold_s']:>14.2f}"
@@ -548,7 +553,8 @@ def main() -> int:
     if sys.argv[1:]:
         return only(sys.argv[1:])
     results = {"when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-               "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()}}
+               "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
+                           "platform": platform.platform()}}
     playwright, browser = browser_session()
     try:
         results["page"] = page_benchmarks(browser)

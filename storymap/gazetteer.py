@@ -45,7 +45,8 @@ def load_gazetteer(path: Path = GAZETTEER_PATH) -> list[dict]:
             float(entry["lat"]), float(entry["lon"]), str(entry["name"])  # noqa: B018 - shape check
     except DataFileError as exc:
         if exc.missing:
-            raise GazetteerError(f"{path}: gazetteer not found; build it with: python scripts/build_gazetteer.py") from None
+            raise GazetteerError(f"{path}: gazetteer not found; build it with: "
+                                 "python scripts/build_gazetteer.py") from None
         raise GazetteerError(f"{path}: {exc.reason}; rebuild it with: python scripts/build_gazetteer.py, "
                              "or restore it with git") from None
     except (ValueError, KeyError, TypeError) as exc:

@@ -67,14 +67,14 @@ try:
 except ImportError:  # pragma: no cover - Windows: no advisory locks; runs are then not coordinated
     fcntl = None  # type: ignore[assignment]
 
+from storymap import paths
 from storymap.errors import Problem, StorymapError
 from storymap.files import DataFileError, read_limited, stable_json, write_atomic
 from storymap.gazetteer import GAZETTEER_PATH, GazetteerGeocoder, load_gazetteer
 from storymap.limits import MAX_DATA_FILE_BYTES
-from storymap import paths
 from storymap.model import Place, Region, Story
 from storymap.paths import GEODATA_DIR
-from storymap.story import PROJECT_ROOT, display_path
+from storymap.story import display_path
 from storymap.yamlread import format_path
 
 CACHE_FORMAT = 1
@@ -646,7 +646,8 @@ class GeocodeReport:
     problems: list[Problem] = field(default_factory=list)  # pins outside their region
 
 
-def resolve(query: str, region: Region | None, geocode: Geocode) -> tuple[Candidate | None, float | None, Failure | None]:
+def resolve(query: str, region: Region | None,
+            geocode: Geocode) -> tuple[Candidate | None, float | None, Failure | None]:
     """Look one place up and keep the first candidate inside its region."""
     try:
         candidates = geocode(query, region)

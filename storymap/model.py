@@ -13,8 +13,9 @@ import re
 import zoneinfo
 from typing import Annotated, Literal
 
-from storymap.quotes import Article
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+
+from storymap.quotes import Article
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"

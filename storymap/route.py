@@ -22,9 +22,9 @@ from pathlib import Path
 
 from geographiclib.geodesic import Geodesic
 
+from storymap import paths
 from storymap.files import DataFileError, read_json, stable_json, write_atomic
 from storymap.locate import GEODATA_DIR, Located, exclusive_lock, lock_path
-from storymap import paths
 from storymap.model import Story
 from storymap.story import display_path, stop_moment
 from storymap.yamlread import format_path
@@ -87,7 +87,8 @@ def unwrap(previous_lon: float, lon: float) -> float:
     return lon
 
 
-def densify(points: list[tuple[float, float]], max_km: float = DENSIFY_KM) -> tuple[list[tuple[float, float]], list[float]]:
+def densify(points: list[tuple[float, float]],
+            max_km: float = DENSIFY_KM) -> tuple[list[tuple[float, float]], list[float]]:
     """Points along the geodesics between the given (lat, lon) points, and the cumulative km at each."""
     out = [points[0]]
     cumulative = [0.0]
@@ -175,7 +176,8 @@ def build_route(story: Story, located: dict[tuple, Located]) -> dict:
             "end": times[-1].instant.isoformat(),
             "total_km": round(total_km, 1),
             "stops": [
-                {"id": stop.id, "position": lonlat(located[("stops", i, "place")].lat, located[("stops", i, "place")].lon),
+                {"id": stop.id,
+                 "position": lonlat(located[("stops", i, "place")].lat, located[("stops", i, "place")].lon),
                  "time": times[i].instant.isoformat(), "estimated_time": times[i].estimated,
                  "seconds": round((times[i].instant - start).total_seconds(), 1)}
                 for i, stop in enumerate(story.stops)
@@ -215,7 +217,8 @@ def write_route(story: Story, located: dict[tuple, Located], geodata_dir: Path =
     return path, route
 
 
-def checked_route(story: Story, located: dict[tuple, Located], geodata_dir: Path = GEODATA_DIR) -> tuple[dict | None, str | None]:
+def checked_route(story: Story, located: dict[tuple, Located],
+                  geodata_dir: Path = GEODATA_DIR) -> tuple[dict | None, str | None]:
     """The committed route when it is what the inputs give now (parsed once), else None and why not."""
     path = route_path(story, geodata_dir)
     fix = f"run: python -m storymap route {story.path}"

@@ -159,7 +159,8 @@ def schema_problems(exc: pydantic.ValidationError, raw: Any, marks: Marks, filen
         elif kind == "string_type":
             raw_text = marks.raw.get(loc)
             if raw_text is not None and raw_text != str(value):
-                message = f"expected text, but YAML reads {raw_text} as {_describe(value)}; write it in quotes: '{raw_text}'"
+                message = (f"expected text, but YAML reads {raw_text} as {_describe(value)}; "
+                           f"write it in quotes: '{raw_text}'")
             else:
                 message = f"expected text, got {_describe(value)}; write it in quotes"
         elif kind in ("float_type", "int_type", "float_parsing", "int_parsing", "int_from_float"):
@@ -327,7 +328,8 @@ def _not_found(text: str, source_id: str, source_text: str, source: Article) -> 
                 "boundaries); quote whole words")
     passage, ratio = closest_passage(text, source)
     if ratio >= 0.5:
-        return (f"quote not found verbatim in source '{source_id}'; closest passage ({math.floor(ratio * 100)}% alike): "
+        return (f"quote not found verbatim in source '{source_id}'; closest passage "
+                f"({math.floor(ratio * 100)}% alike): "
                 f"\"{passage}\"; copy the words exactly")
     return f"quote not found in source '{source_id}', nor anything like it; check the source id"
 
@@ -350,7 +352,8 @@ def _check_legs(story: Story, add) -> None:
             fix = f"the stop after '{leg.from_}' is '{expected}'" if expected else f"'{leg.from_}' is the last stop"
             add(("legs", index, "to"), f"a leg joins consecutive stops; {fix}")
         elif (leg.from_, leg.to) in joined:
-            add(("legs", index), f"a second leg from '{leg.from_}' to '{leg.to}' (also legs[{joined[(leg.from_, leg.to)]}]); "
+            first = joined[(leg.from_, leg.to)]
+            add(("legs", index), f"a second leg from '{leg.from_}' to '{leg.to}' (also legs[{first}]); "
                                  "keep one and put every via-point in it")
         joined.setdefault((leg.from_, leg.to), index)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from html import escape
 
+
 def _quote(quote: dict, words: dict) -> str:
     said = (words["quoted_by"].format(speaker=quote["speaker"], attribution=quote["attribution"])
             if quote.get("speaker") else quote["attribution"])

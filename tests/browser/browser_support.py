@@ -98,6 +98,17 @@ def _find_player(frame):
     return None
 
 
+SETTLED = ("() => { const s = window.storymapState; return !s.animation && !s.cameraMove; }")
+
+
+def settle(frame):
+    """Wait until the camera is at rest and two more frames have been painted: an observable state,
+    after which labels are placed and anything a payload could have triggered has had its chance."""
+    frame.wait_for_function(SETTLED, timeout=20_000)
+    frame.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => "
+                   "setTimeout(done, 0))))")
+
+
 def player_frame(page, timeout_s: float = 60):
     """The player's iframe (at any depth: the app may itself be in an iframe) once its story is drawn."""
     deadline = time.monotonic() + timeout_s
@@ -108,7 +119,7 @@ def player_frame(page, timeout_s: float = 60):
                     "() => (document.getElementById('storymap') || {dataset: {}}).dataset.state") == "ready":
                 # deck.gl draws on demand: one frame means the map is on screen.
                 frame.wait_for_function("() => window.storymapState.frames > 0", timeout=20_000)
-                time.sleep(0.5)  # let the labels and the compositor settle before pixels are read
+                settle(frame)
                 return frame
         except Exception:  # a frame navigated or detached while we looked: look again
             pass

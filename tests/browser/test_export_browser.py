@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import shutil
-import time
 
 import pytest
-from browser_support import ROOT
+from browser_support import ROOT, settle
 
 from storymap.catalog import load_bundle
 from storymap.export import export_html
@@ -45,7 +44,7 @@ def offline_page(browser, **context_options):
 def ready(frame):
     frame.wait_for_function("() => document.getElementById('storymap').dataset.state === 'ready' "
                             "&& window.storymapState.frames > 0", timeout=30_000)
-    time.sleep(0.5)
+    settle(frame)
 
 
 def test_plays_from_file_with_the_network_off_and_every_stop_reachable_by_keyboard(browser, exported):
@@ -62,9 +61,8 @@ def test_plays_from_file_with_the_network_off_and_every_stop_reachable_by_keyboa
                 # the leg has visibly begun.
                 page.wait_for_function("() => { const s = window.storymapState; return s.animation !== null && s.time > s.config.stops[s.index - 1].seconds; }", timeout=15_000)
                 before = page.evaluate("() => [window.storymapState.time, window.storymapState.frames]")
-                time.sleep(0.6)
-                after = page.evaluate("() => [window.storymapState.time, window.storymapState.frames]")
-                assert after[0] > before[0] and after[1] > before[1]
+                page.wait_for_function(f"() => window.storymapState.time > {before[0]} && "
+                                       f"window.storymapState.frames > {before[1]}", timeout=15_000)
             page.wait_for_function("() => !window.storymapState.animation", timeout=10_000)
             assert page.evaluate("() => location.hash") == f"#stop={stop_id}"
         assert page.blocked == [] and page.dialogs == []
@@ -112,7 +110,7 @@ def test_hostile_text_is_inert(browser, tmp_path):
         ready(page)
         assert page.locator(".chapter .summary").inner_text() == hostile
         assert page.locator("img").count() == 0
-        time.sleep(1)
+        settle(page)
         assert page.dialogs == [] and page.blocked == []
     finally:
         context.close()

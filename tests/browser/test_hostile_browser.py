@@ -8,12 +8,11 @@ import copy
 import json
 import re
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import quote
 
 import pytest
-from browser_support import PLAYER_IFRAME, ROOT, Server, foreign_requests, player_frame
+from browser_support import PLAYER_IFRAME, ROOT, Server, foreign_requests, player_frame, settle
 
 from storymap.catalog import load_bundle
 from storymap.export import export_html, script_json
@@ -35,7 +34,7 @@ def assert_inert(frame, dialogs, payload):
     assert frame.locator(".chapter h2").inner_text() == payload
     assert payload in frame.locator(".chapter .summary").inner_text()
     assert frame.locator("a[href^='javascript']").count() == 0
-    time.sleep(1)
+    settle(frame)
     assert dialogs == []
 
 
@@ -103,9 +102,9 @@ def forged_messages(real_config: dict) -> tuple[dict, dict]:
     forged["start"]["stop"] = "farewell"        # a new key: the old player started the forged story over the real one
     for stop in forged["stops"]:
         stop["summary"] = FORGED
-        for quote in stop["quotes"]:
-            quote["text"] = FORGED
-            quote["source_url"] = "https://attacker.invalid/"
+        for forged_quote in stop["quotes"]:
+            forged_quote["text"] = FORGED
+            forged_quote["source_url"] = "https://attacker.invalid/"
     render = {"isStreamlitMessage": True, "type": "streamlit:render", "args": {"config": json.dumps(forged)},
               "dfs": [], "disabled": False, "theme": None}
     return render, {"type": "storymap:goto", "stop": "farewell"}

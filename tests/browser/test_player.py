@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
 import pytest
-from browser_support import PLAYER_IFRAME, Server, foreign_requests, player_frame, player_state, project
+from browser_support import PLAYER_IFRAME, Server, foreign_requests, player_frame, player_state, project, settle
 from PIL import Image, ImageChops
 
 pytestmark = pytest.mark.browser
@@ -79,7 +79,7 @@ def test_keyboard_steps_animate_and_the_url_follows(server, page):
     page.keyboard.press("ArrowRight")           # overview -> first stop (a cut)
     frame.wait_for_function("() => window.storymapState.index === 0 && !window.storymapState.animation")
     assert page.url.endswith("stop=khasan")
-    time.sleep(1.2)
+    settle(frame)
     page.keyboard.press("ArrowRight")           # first -> second stop: the leg draws itself
     # The first animation frame can wait for shader compilation on a loaded machine: sample once the
     # leg has visibly begun.
@@ -243,7 +243,7 @@ def test_hostile_story_text_stays_inert(tmp_path, page):
         frame = player_frame(page)
         assert frame.locator(".chapter .summary").inner_text() == hostile
         assert frame.locator(".chapter img").count() == 0 and frame.locator(".chapter script").count() == 0
-        time.sleep(1)
+        settle(frame)
         assert dialogs == []
     finally:
         server.stop()
