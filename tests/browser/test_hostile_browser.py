@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import shutil
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import quote
@@ -83,6 +84,29 @@ def test_every_field_is_inert_on_the_page_and_a_broken_story_stops_no_one(tmp_pa
         frame.wait_for_function("() => window.storymapState.index === 1")
     finally:
         context.close()
+        server.stop()
+
+
+LINKY_NAME = "[x](evil-link.example) ![i](evil-image.png) www.evil-www.example a@evil-mail.example :smile: $x^2$ <b>b"
+
+
+def test_a_story_file_name_makes_the_browser_request_nothing(tmp_path, page):
+    """A file name full of Markdown, autolinks, an image and LaTeX: shown as literal text in the
+    problem list, never a link, an image (a request) or a formula."""
+    fixtures = ROOT / "tests" / "fixtures" / "stories"
+    shutil.copy(fixtures / "lisbon-tram-28.yaml", tmp_path / "lisbon-tram-28.yaml")
+    shutil.copytree(fixtures / "lisbon-tram-28", tmp_path / "lisbon-tram-28")
+    shutil.copy(tmp_path / "lisbon-tram-28.yaml", tmp_path / f"{LINKY_NAME}.yaml")  # sorts first: shown first
+    server = Server(tmp_path, geodata_dir=ROOT / "tests" / "fixtures" / "geodata")
+    try:
+        page.goto(server.url + "/")
+        page.get_by_text("This story cannot be shown", exact=False).wait_for(timeout=30_000)
+        page.locator("code", has_text="evil-image.png").first.wait_for(timeout=30_000)
+        main = page.main_frame
+        assert main.evaluate("() => document.querySelectorAll('[data-testid=stMain] img, [data-testid=stMain] a[href*=evil], .katex').length") == 0
+        assert LINKY_NAME in page.locator("code", has_text="evil-image.png").first.inner_text()
+        assert [url for url in page.requests_seen if "evil" in url] == []
+    finally:
         server.stop()
 
 
@@ -419,7 +443,7 @@ def render_server(tmp_path_factory, first_story_export):
     ("broken json", "the story config is not valid JSON"),
     ("a number", "config: expected an object"),
     ("not text", "the page sent no story config (expected text)"),
-    ("wrong version", "config.version: expected 1"),
+    ("wrong version", "config.version: expected 2"),
     ("route not a collection", "route: expected a GeoJSON FeatureCollection"),
 ])
 def test_a_render_it_cannot_draw_says_why(render_server, page, case, message):
