@@ -13,7 +13,6 @@ library only, so it runs from the app's own virtualenv.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
 import signal
