@@ -420,7 +420,7 @@ def render_server(tmp_path_factory, first_story_export):
     ("broken json", "the story config is not valid JSON"),
     ("a number", "config: expected an object"),
     ("not text", "the page sent no story config (expected text)"),
-    ("wrong version", "config.version: expected 1"),
+    ("wrong version", "config.version: expected 2"),
     ("route not a collection", "route: expected a GeoJSON FeatureCollection"),
 ])
 def test_a_render_it_cannot_draw_says_why(render_server, page, case, message):
