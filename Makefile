@@ -5,13 +5,24 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test bench validate debian-packages clean
+.PHONY: run test player-test bench validate debian-packages clean
 
 run: $(VENV)/.run-deps
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
-test: $(VENV)/.test-deps debian-packages
+test: $(VENV)/.test-deps debian-packages player-build/node_modules/.installed
+	cd player-build && npm run -s lint && npm test
 	$(BIN)/python -m pytest
+
+# The player's JavaScript: ESLint and the unit tests (node --test) over its pure modules.
+player-test: player-build/node_modules/.installed
+	cd player-build && npm run -s lint && npm test
+
+# The player's build tools (esbuild, ESLint), pinned by player-build/package-lock.json; the bundle
+# freshness test (tests/test_player_assets.py) needs them.
+player-build/node_modules/.installed: player-build/package.json player-build/package-lock.json
+	cd player-build && npm ci --no-audit --no-fund
+	touch $@
 
 # Benchmarks: a table on stdout and bench/results.json (ratios against baselines measured in the same run).
 bench: $(VENV)/.test-deps debian-packages
@@ -48,4 +59,4 @@ debian-packages:
 	fi
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis player-build/node_modules
