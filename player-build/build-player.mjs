@@ -18,5 +18,6 @@ await esbuild.build({
                ' * and run `npm run build:player` in player-build/; tests/test_player_assets.py checks this file is fresh. */\n' +
                '"use strict";'},
   outfile,
+  absWorkingDir: here('.'),   // the bundle's path comments are the same from any working directory
   logLevel: 'warning',
 });
