@@ -59,9 +59,8 @@
     "press_to_begin",
     "overview_live",
     "stop_live",
-    "map_route",
+    "itinerary",
     "map_same_info",
-    "itinerary_summary",
     "quoted_by_prefix",
     "unexpected_error"
   ];
@@ -407,7 +406,7 @@
     return stop.index + 1 + ". " + stop.name + ", " + stop.date_label;
   }
   function itinerarySummary(config) {
-    return fill(config.ui.itinerary_summary, { count: config.stops.length, km: config.story.total_km_label });
+    return config.ui.itinerary + fill(config.ui.stops_count, { count: config.stops.length }) + ", " + config.story.total_km_label;
   }
   function overviewWhen(config) {
     return [config.story.date_range_label, fill(config.ui.stops_count, { count: config.stops.length }), config.story.total_km_label].join(" · ");
@@ -429,7 +428,7 @@
   function mapLabel(config, index) {
     const ui = config.ui;
     const stops = config.stops;
-    let label = fill(ui.map_route, { km: config.story.total_km_label, first: stops[0].name, last: stops[stops.length - 1].name });
+    let label = fill(ui.map_label, { km: config.story.total_km_label, first: stops[0].name, last: stops[stops.length - 1].name });
     label += index === OVERVIEW ? ui.showing_whole_trip : ui.current_stop + stops[index].name + ", " + stops[index].date_label + ".";
     return label + ui.map_same_info;
   }

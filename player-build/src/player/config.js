@@ -13,8 +13,8 @@ export const MAX_CONFIG_CHARS = 40_000_000;
 export const UI_KEYS = ['start', 'next', 'previous', 'play', 'pause', 'whole_trip', 'showing_whole_trip', 'current_stop',
   'map_label', 'story_navigation', 'timeline', 'no_quote', 'sources_differ', 'show_in_source', 'about_map',
   'route_travelled', 'route_ahead', 'stop_marker', 'rail_traced', 'story_as_text', 'cannot_draw', 'map', 'story',
-  'stops_count', 'stop_counter', 'travelled', 'press_to_begin', 'overview_live', 'stop_live', 'map_route',
-  'map_same_info', 'itinerary_summary', 'quoted_by_prefix', 'unexpected_error'];
+  'stops_count', 'stop_counter', 'travelled', 'press_to_begin', 'overview_live', 'stop_live', 'itinerary',
+  'map_same_info', 'quoted_by_prefix', 'unexpected_error'];
 
 export class Unusable extends Error {}
 

@@ -24,7 +24,7 @@ export function itineraryEntry(stop) { return (stop.index + 1) + '. ' + stopAndD
 export function dotLabel(stop) { return (stop.index + 1) + '. ' + stop.name + ', ' + stop.date_label; }
 
 export function itinerarySummary(config) {
-  return fill(config.ui.itinerary_summary, {count: config.stops.length, km: config.story.total_km_label});
+  return config.ui.itinerary + fill(config.ui.stops_count, {count: config.stops.length}) + ', ' + config.story.total_km_label;
 }
 
 export function overviewWhen(config) {
@@ -50,7 +50,7 @@ export function liveText(config, index) {
 export function mapLabel(config, index) {
   const ui = config.ui;
   const stops = config.stops;
-  let label = fill(ui.map_route, {km: config.story.total_km_label, first: stops[0].name, last: stops[stops.length - 1].name});
+  let label = fill(ui.map_label, {km: config.story.total_km_label, first: stops[0].name, last: stops[stops.length - 1].name});
   label += index === OVERVIEW ? ui.showing_whole_trip : ui.current_stop + stops[index].name + ', ' + stops[index].date_label + '.';
   return label + ui.map_same_info;
 }
