@@ -5,20 +5,35 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test check lint bench validate debian-packages clean
+.PHONY: run test check lint player-test bench validate debian-packages clean
 
 run: $(VENV)/.run-deps
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
 test: $(VENV)/.test-deps debian-packages lint
+	cd player-build && npm test
 	$(BIN)/python -m pytest
 
-# The fast loop, no browser and no server: lint, then every test that needs neither (under 2 minutes).
+# The fast loop, no browser and no server: lint (Python and JavaScript), the JavaScript unit tests,
+# then every Python test that needs neither (under 2 minutes).
 check: $(VENV)/.test-deps lint
+	cd player-build && npm test
 	$(BIN)/python -m pytest --ignore=tests/browser -q
 
-lint: $(VENV)/.test-deps
+# ruff over the Python, ESLint over the player's modules.
+lint: $(VENV)/.test-deps player-build/node_modules/.installed
 	$(BIN)/ruff check .
+	cd player-build && npm run -s lint
+
+# The player's JavaScript alone: ESLint and the unit tests over its pure modules.
+player-test: player-build/node_modules/.installed
+	cd player-build && npm run -s lint && npm test
+
+# The player's build tools (esbuild, ESLint), pinned by player-build/package-lock.json; the bundle
+# freshness test (tests/test_player_assets.py) needs them.
+player-build/node_modules/.installed: player-build/package.json player-build/package-lock.json
+	cd player-build && npm ci --no-audit --no-fund
+	touch $@
 
 # Benchmarks: a table on stdout and bench/results.json (ratios against baselines measured in the same run).
 bench: $(VENV)/.test-deps debian-packages
@@ -55,4 +70,4 @@ debian-packages:
 	fi
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis player-build/node_modules

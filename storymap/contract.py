@@ -219,6 +219,7 @@ class ConfigStory(_Strict):
     byline: str | None
     language: str
     total_km: NonNegative
+    total_km_label: str
     date_range_label: str
     dwell_seconds: Annotated[float, Field(gt=0, allow_inf_nan=False)]
     end_seconds: Finite

@@ -59,6 +59,12 @@ def test_story_text_never_goes_through_inner_html():
 
 
 SCRIPT = (PLAYER / "player.js").read_text(encoding="utf-8")
+# The bundle is generated from these ES modules (player-build/build-player.mjs); the structural checks
+# below read the sources, as written, and test_the_committed_bundle_is_fresh ties the two together.
+PLAYER_BUILD = ROOT / "player-build"
+SOURCES = PLAYER_BUILD / "src" / "player"
+STREAMLIT_HOST = (SOURCES / "hosts" / "streamlit.js").read_text(encoding="utf-8")
+ALL_SOURCES = "\n".join(path.read_text(encoding="utf-8") for path in sorted(SOURCES.rglob("*.js")))
 
 
 def test_player_js_is_valid_javascript():
@@ -71,15 +77,37 @@ def test_player_js_is_valid_javascript():
 
 def test_only_the_parent_window_on_the_apps_own_origin_may_talk_to_the_player():
     # The browser tests prove the behaviour; this keeps the two checks from being edited away unnoticed.
-    host_check = re.search(r"const fromHost = \(event\) => (.*?);\n", SCRIPT, re.S).group(1)
+    host_check = re.search(r"const fromHost = \(event\) => (.*?);\n", STREAMLIT_HOST, re.S).group(1)
     for check in ("event.isTrusted", "event.source === window.parent", "event.origin === window.location.origin"):
         assert check in host_check
-    listener = SCRIPT[SCRIPT.index("window.addEventListener('message', (event) => {"):]
+    listener = STREAMLIT_HOST[STREAMLIT_HOST.index("window.addEventListener('message', (event) => {"):]
     assert listener.index("if (!fromHost(event))") < listener.index("event.data")   # refused before it is read
 
 
 def test_readiness_is_loading_ready_or_failed_and_documented():
-    assert set(re.findall(r"setReadiness\('([a-z]+)'\)", SCRIPT)) == {"loading", "ready", "failed"}
-    assert SCRIPT.count("dataset.state =") == 1                      # only setReadiness writes it
+    assert set(re.findall(r"setReadiness\('([a-z]+)'\)", ALL_SOURCES)) == {"loading", "ready", "failed"}
+    assert ALL_SOURCES.count("dataset.state =") == 1                 # only setReadiness writes it
+    assert SCRIPT.count("dataset.state =") == 1
     docs = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
     assert "`data-state`:** `loading`, then `ready`" in docs and "`failed`" in docs
+
+
+def test_no_player_module_is_over_300_lines():
+    for path in SOURCES.rglob("*.js"):
+        lines = path.read_text(encoding="utf-8").count("\n")
+        assert lines <= 310, f"{path.relative_to(ROOT)}: {lines} lines; split it by concern"
+
+
+def test_the_committed_bundle_is_fresh(tmp_path):
+    # storymap/player/player.js is what the page and the export load; it must be the build of the sources.
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed: cannot build player.js to compare (make test installs it)")
+    if not (PLAYER_BUILD / "node_modules" / "esbuild").is_dir():
+        pytest.skip("player-build/node_modules is absent: run `cd player-build && npm ci` (make test does)")
+    fresh = tmp_path / "player.js"
+    result = subprocess.run([node, str(PLAYER_BUILD / "build-player.mjs"), str(fresh)], capture_output=True, text=True,
+                            cwd=PLAYER_BUILD, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert fresh.read_text(encoding="utf-8") == SCRIPT, (
+        "storymap/player/player.js is stale: run `npm run build:player` in player-build/ and commit the result")

@@ -1,0 +1,78 @@
+// Inside Streamlit (a components.v1 iframe): the page sends the story as render args; the player
+// keeps the top page's URL (?story=&stop=) in step with the reader, with no server rerun per step.
+// Only the app itself, the parent window on this same origin, may talk to the player: any other
+// window holding a reference to the app (a frame or popup on another origin, or another frame of
+// the app) is refused before its message is read. Streamlit's component protocol is these three
+// messages: componentReady and setFrameHeight out, render in.
+import {isObject, parseRenderedConfig} from '../config.js';
+import {withStopParam} from '../url.js';
+import {commandHandler} from './commands.js';
+
+const FRAME_HEIGHT = 720;
+
+function postToStreamlit(type, extra) {
+  window.parent.postMessage(Object.assign({isStreamlitMessage: true, type: type}, extra || {}), '*');
+}
+
+function applyTheme(theme) {
+  if (!isObject(theme)) return;
+  const root = document.documentElement;
+  root.dataset.theme = theme.base === 'dark' ? 'dark' : 'light';
+  const map = {backgroundColor: '--bg', textColor: '--text', primaryColor: '--accent'};
+  for (const [key, name] of Object.entries(map)) {
+    const value = theme[key];
+    if (typeof value === 'string' && /^#[0-9a-fA-F]{6}$/.test(value)) root.style.setProperty(name, value);
+  }
+  root.style.setProperty('--panel', 'var(--bg)');
+}
+
+export function installStreamlit(player) {
+  const {state} = player;
+  player.useHost({
+    name: 'streamlit',
+    setFrameHeight() {
+      let height = FRAME_HEIGHT;
+      if (state.mode === 'present') {
+        try { height = window.parent.innerHeight; } catch (error) { height = window.innerHeight || FRAME_HEIGHT; }
+      } else if (window.innerWidth <= 700) {
+        height = Math.ceil(document.getElementById('storymap').scrollHeight);
+      }
+      postToStreamlit('streamlit:setFrameHeight', {height: height});
+    },
+    syncUrl(stopId) {
+      try {  // same origin as the app: keep the reader's URL shareable without a server rerun
+        const top = window.parent;
+        top.history.replaceState(top.history.state, '', withStopParam(top.location.href, stopId));
+      } catch (error) { /* a cross-origin embed: the URL cannot follow, the story still works */ }
+    },
+    announceReady() {},
+  });
+  const onCommand = commandHandler(state, player, () => performance.now());
+  let renderedKey = null;
+  const fromHost = (event) => event.isTrusted && window.parent !== window && event.source === window.parent &&
+    event.origin === window.location.origin;
+  window.addEventListener('message', (event) => {
+    if (!fromHost(event)) { state.messages.refused += 1; return; }
+    const data = event.data;
+    if (!isObject(data) || data.type !== 'streamlit:render') { onCommand(event); return; }
+    try { applyTheme(data.theme); } catch (error) { /* the theme is decoration: the story still shows */ }
+    let config;
+    try {
+      config = parseRenderedConfig(data.args);
+    } catch (error) {
+      renderedKey = null;
+      state.run = (state.run || 0) + 1;   // a start-up still loading must not replace this failure
+      player.showFailure(error, null);
+      return;
+    }
+    const key = config.story.id + '|' + config.start.mode + '|' + config.start.stop;
+    // A rerun with the same story keeps the reader's place (unless the last start-up failed: try again).
+    if (key === renderedKey && !state.failure) { player.setFrameHeight(); return; }
+    renderedKey = key;
+    player.start(() => config);
+  });
+  try {  // keyboard works even when focus is on the Streamlit page around the iframe
+    if (window.parent !== window && window.parent.document) window.parent.document.addEventListener('keydown', player.onKey);
+  } catch (error) { /* cross-origin parent */ }
+  postToStreamlit('streamlit:componentReady', {apiVersion: 1});
+}

@@ -1,0 +1,95 @@
+// The deck.gl layers of the map: basemap areas and lines, the route ahead and travelled, the trail
+// of a leg's flight with its head, and the stop markers. Layer data keeps its identity between
+// frames: a new array makes deck.gl re-tessellate every polygon and re-lay out every label, on every
+// frame of a flight. `D` is window.deckgl (storymap/player/deckgl.min.js).
+import {headPosition, legDuration} from './camera.js';
+
+export const DETAIL_MINZOOM = 8;       // the basemap's detail layers start here
+// Route, markers and labels are drawn over the ground, never clipped by it when the map is pitched.
+const ON_TOP = {depthWriteEnabled: false, depthCompare: 'always'};
+const NO_DATA = [];
+
+export const legPath = (leg) => leg.geometry.coordinates;
+const legTimestamps = (leg) => leg.properties.timestamps;
+
+// The basemap's features by zoom band, made once per basemap.
+export function basemapBands(features) {
+  const areasOf = (list) => list.filter((f) => f.properties.layer === 'land' || f.properties.layer === 'lake');
+  const linesOf = (list) => list.filter((f) => f.properties.layer === 'river' || f.properties.layer === 'border');
+  const overview = features.filter((f) => f.properties.minzoom < DETAIL_MINZOOM);
+  const detail = features.filter((f) => f.properties.minzoom >= DETAIL_MINZOOM || (f.properties.layer !== 'label' &&
+    f.properties.minzoom < DETAIL_MINZOOM && f.properties.maxzoom > DETAIL_MINZOOM));
+  return {overview: {areas: areasOf(overview), lines: linesOf(overview)}, detail: {areas: areasOf(detail), lines: linesOf(detail)}};
+}
+
+export function prepareBasemap(state) {
+  state.bands = basemapBands(state.basemap.features);
+  state.labelTiers = {};
+  state.placed = null;
+  state.travelled = null;
+}
+
+// Place labels by the zoom tiers the basemap was built with; one array per tier, made once.
+export function placeLabels(state) {
+  let tier = 0;
+  for (const f of state.basemap.features) {
+    if (f.properties.layer === 'label' && f.properties.minzoom <= state.zoom) tier = Math.max(tier, f.properties.minzoom);
+  }
+  if (!state.labelTiers[tier]) {
+    state.labelTiers[tier] = state.basemap.features.filter((f) => f.properties.layer === 'label' && f.properties.minzoom <= tier);
+  }
+  return state.labelTiers[tier];
+}
+
+// Legs [0, reachedLeg) are travelled; the same array while reachedLeg stays.
+function travelled(state, reachedLeg) {
+  if (!state.travelled || state.travelled.reached !== reachedLeg) {
+    state.travelled = {reached: reachedLeg, legs: state.route.features.filter((leg, i) => i < reachedLeg)};
+  }
+  return state.travelled.legs;
+}
+
+export function buildLayers(D, state, onStopClick) {
+  const colors = state.colors;
+  const detail = state.zoom >= DETAIL_MINZOOM;
+  const band = detail ? state.bands.detail : state.bands.overview;
+  const animating = state.animation;
+  const reachedLeg = animating ? animating.leg : state.index;
+  const legs = state.route.features;
+  const current = state.index;
+  const layers = [
+    // No outlines: the detail windows are cut out of the coarse land, and outlines would show the seams.
+    new D.GeoJsonLayer({id: 'areas-' + (detail ? 'detail' : 'overview'), data: band.areas, filled: true, stroked: false,
+      getFillColor: (f) => (f.properties.layer === 'land' ? colors.land : colors.sea), pickable: false}),
+    new D.GeoJsonLayer({id: 'lines', data: band.lines, stroked: true, filled: false,
+      getLineColor: (f) => (f.properties.layer === 'river' ? colors.river : colors.border),
+      getLineWidth: (f) => (f.properties.layer === 'river' ? 1.5 : 1.2), lineWidthUnits: 'pixels', pickable: false}),
+    new D.PathLayer({id: 'route-ahead', parameters: ON_TOP, data: legs, getPath: legPath, getColor: colors.ahead, getWidth: 2,
+      widthUnits: 'pixels', pickable: false}),
+    new D.PathLayer({id: 'route-done', parameters: ON_TOP, data: travelled(state, reachedLeg), getPath: legPath,
+      getColor: colors.done, getWidth: 4, widthUnits: 'pixels', capRounded: true, jointRounded: true, pickable: false}),
+  ];
+  // The trail's layer is built, empty, once the first frame is up: its shader program then compiles
+  // while the reader looks at the map, not when the first flight starts (a 0.3-0.9 s stall under
+  // software WebGL, seen in a profile of the first flight). Same id, so the flight reuses it.
+  if (!animating && state.tripsWarm) {
+    layers.push(new D.TripsLayer({id: 'trip', parameters: ON_TOP, data: NO_DATA, getPath: legPath, getTimestamps: legTimestamps}));
+  }
+  if (animating) {
+    const leg = legs[animating.leg];
+    layers.push(new D.TripsLayer({id: 'trip', parameters: ON_TOP, data: [leg], getPath: legPath, getTimestamps: legTimestamps,
+      getColor: colors.done, currentTime: state.time, trailLength: Math.max(1, legDuration(leg)), fadeTrail: true,
+      widthMinPixels: 5, capRounded: true, jointRounded: true, updateTriggers: {getPath: animating.leg}}));
+    layers.push(new D.ScatterplotLayer({id: 'head', parameters: ON_TOP, data: [headPosition(leg, state.time)], getPosition: (d) => d,
+      getRadius: 7, radiusUnits: 'pixels', billboard: true, getFillColor: colors.accent, getLineColor: colors.halo, lineWidthMinPixels: 2,
+      stroked: true}));
+  }
+  layers.push(new D.ScatterplotLayer({id: 'stops', parameters: ON_TOP, data: state.config.stops, getPosition: (s) => s.position, pickable: true,
+    radiusUnits: 'pixels', billboard: true, getRadius: (s) => (s.index === current ? 11 : 7), stroked: true, lineWidthUnits: 'pixels',
+    getLineWidth: (s) => (s.index === current ? 3 : 2),
+    getFillColor: (s) => (s.index <= current ? colors.accent : colors.markerAhead),
+    getLineColor: (s) => (s.index === current ? colors.text : colors.accent),
+    updateTriggers: {getRadius: current, getFillColor: current, getLineColor: current, getLineWidth: current},
+    onClick: ({object}) => { if (object) onStopClick(object.index); }}));
+  return layers;
+}

@@ -1,0 +1,199 @@
+// The DOM around the map: the story panel (title, controls, timeline, chapter, itinerary, notes),
+// the legend, the overlay on the map, and the text version shown when the map cannot be drawn.
+// Every word comes from config.ui or the config's labels (format.js). `actions` are the runtime's
+// goTo, step and togglePlay.
+import {el, svg} from './dom.js';
+import * as fmt from './format.js';
+import {OVERVIEW} from './state.js';
+
+export function buildDom(state, root, actions) {
+  const c = state.config;
+  const ui = c.ui;
+  const els = state.els;
+  root.replaceChildren();
+  els.map = el('div', {class: 'map', role: 'img', tabindex: '0', 'aria-label': ui.map});
+  els.legend = buildLegend(c);
+  els.map.appendChild(els.legend);
+  els.overlay = el('div', {class: 'overlay', 'aria-live': 'polite'});
+  els.map.appendChild(els.overlay);
+  // Place and stop names are HTML over the canvas (the map's text alternative is the aria-label).
+  els.labels = el('div', {class: 'map-labels', 'aria-hidden': 'true'});
+  els.map.appendChild(els.labels);
+  root.appendChild(els.map);
+
+  const panel = el('section', {class: 'panel', 'aria-label': ui.story});
+  panel.appendChild(el('h1', {text: c.story.title}));
+  if (c.story.dek) panel.appendChild(el('p', {class: 'dek', text: c.story.dek}));
+  if (c.story.byline) panel.appendChild(el('p', {class: 'byline', text: c.story.byline}));
+
+  els.prev = el('button', {type: 'button', text: ui.previous, 'aria-keyshortcuts': 'ArrowLeft PageUp', onclick: () => actions.step(-1)});
+  els.play = el('button', {type: 'button', text: fmt.playLabel(ui, false), 'aria-keyshortcuts': 'Space', 'aria-pressed': 'false',
+                           onclick: () => actions.togglePlay()});
+  els.next = el('button', {type: 'button', class: 'primary', text: ui.next, 'aria-keyshortcuts': 'ArrowRight PageDown',
+                           onclick: () => actions.step(1)});
+  els.counter = el('span', {class: 'counter', 'aria-live': 'off'});
+  panel.appendChild(el('nav', {class: 'controls', 'aria-label': ui.story_navigation}, els.prev, els.play, els.next, els.counter));
+
+  els.timeline = buildTimeline(state, actions);
+  panel.appendChild(els.timeline);
+  els.chapter = el('article', {class: 'chapter', 'aria-live': 'polite'});
+  panel.appendChild(els.chapter);
+
+  const list = el('ol');
+  els.itineraryButtons = c.stops.map((stop, index) => {
+    const button = el('button', {type: 'button', onclick: () => actions.goTo(index)},
+                      el('span', {text: fmt.itineraryEntry(stop)}),
+                      el('span', {class: 'km', text: stop.km_label}));
+    list.appendChild(el('li', {}, button));
+    return button;
+  });
+  const itinerary = el('details', {class: 'itinerary', open: state.mode !== 'embed'},
+                       el('summary', {text: fmt.itinerarySummary(c)}), list);
+  panel.appendChild(itinerary);
+  for (const note of c.disagreements) panel.appendChild(el('p', {class: 'note', text: ui.sources_differ + note.note}));
+  panel.appendChild(el('p', {class: 'muted', text: [c.credits, ...c.map_credits].filter(Boolean).join(' · ')}));
+  root.appendChild(panel);
+  els.live = el('p', {class: 'sr-only', 'aria-live': 'assertive'});
+  root.appendChild(els.live);
+}
+
+function buildLegend(c) {
+  const ui = c.ui;
+  const items = [
+    ['swatch', 'var(--route-done)', ui.route_travelled],
+    ['swatch', 'var(--route-ahead)', ui.route_ahead],
+    ['dot', null, ui.stop_marker],
+  ];
+  if (c.legend_rail_traced) {
+    items.splice(2, 0, ['swatch', 'repeating-linear-gradient(90deg, var(--route-ahead) 0 4px, transparent 4px 6px)', ui.rail_traced]);
+  }
+  const list = el('ul');
+  for (const [kind, colour, label] of items) {
+    const mark = el('span', {class: kind});
+    if (colour) mark.style.background = colour;
+    list.appendChild(el('li', {}, mark, el('span', {text: label})));
+  }
+  const details = el('details', {class: 'legend-more'}, el('summary', {text: ui.about_map}),
+                     el('p', {class: 'credits', text: c.legend_notes.join(' ')}),
+                     el('p', {class: 'credits', text: c.map_credits.join(' · ')}));
+  return el('div', {class: 'legend'}, list, details);
+}
+
+// The timeline's x of a story time: percent positions (not a stretched viewBox) keep circles round
+// and labels legible at any width.
+export function timelineX(config) {
+  const span = Math.max(1, config.story.end_seconds);
+  return (seconds) => (3 + 94 * (seconds / span)).toFixed(3) + '%';
+}
+
+function buildTimeline(state, actions) {
+  const c = state.config;
+  const node = svg('svg', {class: 'timeline', role: 'group', 'aria-label': c.ui.timeline});
+  const span = Math.max(1, c.story.end_seconds);
+  const x = timelineX(c);
+  node.appendChild(svg('line', {class: 'axis', x1: '3%', x2: '97%', y1: 30, y2: 30}));
+  for (const day of c.days) {
+    if (day.seconds < 0 || day.seconds > span) continue;
+    node.appendChild(svg('line', {class: 'day', x1: x(day.seconds), x2: x(day.seconds), y1: 20, y2: 40}));
+    const label = svg('text', {class: 'day-label', x: x(day.seconds), y: 58, dx: 3});
+    label.textContent = day.label;
+    node.appendChild(label);
+  }
+  state.els.now = svg('line', {class: 'now', x1: '3%', x2: '3%', y1: 12, y2: 48});
+  node.appendChild(state.els.now);
+  state.els.timelineX = x;
+  state.els.dots = c.stops.map((stop, index) => {
+    const dot = svg('circle', {class: 'stop-dot', cx: x(stop.seconds), cy: 30, r: 8, tabindex: 0, role: 'button',
+                               'aria-label': fmt.dotLabel(stop)});
+    const title = svg('title', {});
+    title.textContent = fmt.stopAndDate(stop);
+    dot.appendChild(title);
+    dot.addEventListener('click', () => actions.goTo(index));
+    dot.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); event.stopPropagation(); actions.goTo(index); }
+    });
+    node.appendChild(dot);
+    return dot;
+  });
+  return node;
+}
+
+export function renderChapter(state) {
+  const c = state.config;
+  const ui = c.ui;
+  const els = state.els;
+  const chapter = els.chapter;
+  chapter.replaceChildren();
+  els.overlay.replaceChildren();
+  const atOverview = state.index === OVERVIEW;
+  els.prev.disabled = atOverview;
+  els.next.disabled = state.index === c.stops.length - 1;
+  els.next.textContent = fmt.nextLabel(ui, state.index);
+  els.counter.textContent = fmt.counterText(c, state.index);
+  els.itineraryButtons.forEach((button, index) => {
+    if (index === state.index) button.setAttribute('aria-current', 'step'); else button.removeAttribute('aria-current');
+  });
+  els.dots.forEach((dot, index) => {
+    dot.classList.toggle('current', index === state.index);
+    dot.classList.toggle('reached', index < state.index);
+    if (index === state.index) dot.setAttribute('aria-current', 'step'); else dot.removeAttribute('aria-current');
+  });
+  if (atOverview) {
+    chapter.appendChild(el('h2', {text: ui.whole_trip}));
+    chapter.appendChild(el('p', {class: 'when', text: fmt.overviewWhen(c)}));
+    const list = el('ol', {class: 'overview-stops'});
+    for (const stop of c.stops) list.appendChild(el('li', {text: fmt.stopAndDate(stop)}));
+    chapter.appendChild(list);
+    els.overlay.appendChild(el('h2', {text: c.story.title}));
+    els.overlay.appendChild(el('p', {class: 'when', text: fmt.overlayIntro(c)}));
+  } else {
+    const stop = c.stops[state.index];
+    chapter.appendChild(el('h2', {text: stop.name}));
+    if (stop.local_names.length) chapter.appendChild(el('p', {class: 'local-names', text: stop.local_names.join(' · ')}));
+    chapter.appendChild(el('p', {class: 'when', text: fmt.stopWhenTravelled(c, stop)}));
+    chapter.appendChild(el('p', {class: 'summary', text: stop.summary}));
+    for (const quote of stop.quotes) chapter.appendChild(renderQuote(ui, quote, true));
+    if (stop.no_quote) chapter.appendChild(el('p', {class: 'no-quote', text: ui.no_quote + stop.no_quote}));
+    for (const note of stop.sources_differ) chapter.appendChild(el('p', {class: 'note', text: ui.sources_differ + note.note}));
+    els.overlay.appendChild(el('h2', {text: stop.name}));
+    els.overlay.appendChild(el('p', {class: 'when', text: fmt.stopWhen(stop)}));
+    if (stop.quotes.length) els.overlay.appendChild(renderQuote(ui, stop.quotes[0], false));
+  }
+  els.live.textContent = fmt.liveText(c, state.index);
+  updateMapLabel(state);
+}
+
+function renderQuote(ui, quote, withContext) {
+  const attribution = el('footer', {});
+  attribution.appendChild(document.createTextNode(fmt.quotedBy(ui, quote)));
+  const url = quote.source_url && fmt.safeHttpUrl(quote.source_url);
+  if (url) attribution.appendChild(el('a', {href: url, target: '_blank', rel: 'noopener noreferrer', text: quote.attribution}));
+  else attribution.appendChild(document.createTextNode(quote.attribution));
+  const block = el('blockquote', {}, el('p', {text: fmt.quoteText(quote)}), attribution);
+  if (quote.context) block.appendChild(el('p', {class: 'muted', text: quote.context}));
+  if (withContext && quote.paragraph) {
+    block.appendChild(el('details', {class: 'context'}, el('summary', {text: ui.show_in_source}), el('p', {text: quote.paragraph})));
+  }
+  return block;
+}
+
+function updateMapLabel(state) {
+  const c = state.config;
+  state.els.map.setAttribute('aria-label', fmt.mapLabel(c, state.index));
+  const now = state.index === OVERVIEW ? 0 : c.stops[state.index].seconds;
+  const x = state.els.timelineX(now);
+  state.els.now.setAttribute('x1', x);
+  state.els.now.setAttribute('x2', x);
+}
+
+// The story as text, for the export when the map cannot be drawn (the page has its own text version).
+export function textVersion(c) {
+  const list = el('ol', {class: 'text-version'});
+  for (const stop of c.stops) {
+    const item = el('li', {}, el('h2', {text: stop.name}), el('p', {class: 'when', text: fmt.stopWhen(stop)}),
+                    el('p', {class: 'summary', text: stop.summary}));
+    for (const quote of stop.quotes) item.appendChild(renderQuote(c.ui, quote, false));
+    list.appendChild(item);
+  }
+  return el('section', {class: 'panel', 'aria-label': c.ui.story_as_text}, el('h1', {text: c.story.title}), list);
+}
