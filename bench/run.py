@@ -216,7 +216,6 @@ def generated_story(stops: int, folder: Path) -> Path:
     (folder / f"gen-{stops}" / "sources" / "s.txt").write_text("Generated text for the benchmark. The train went on.\n",
                                                               encoding="utf-8")
     lines = [f"id: gen-{stops}", f"title: Generated trip of {stops} stops", "time_zone: UTC",
-             "camera: {lat: 50, lon: 100, zoom: 3}",
              f"sources:\n  - {{id: s, outlet: Bench, headline: Generated, text: gen-{stops}/sources/s.txt,"
              " body: {from: Generated text, to: went on.}}", "stops:"]
     start = dt.date(2024, 1, 1)
@@ -292,7 +291,6 @@ def geocode_benchmarks() -> dict:
             stops += (f"  - id: p{i}\n    name: P{i}\n    date: 2024-01-0{1 + i}\n    place: {{query: Place {i}}}\n"
                       "    summary: s\n    no_quote: bench\n")
         text = ("id: lisbon-tram-28\ntitle: G\ntime_zone: UTC\nregion: {country: ru}\n"
-                "camera: {lat: 43, lon: 131, zoom: 5}\n"
                 "sources:\n  - {id: s, outlet: B, headline: H, text: lisbon-tram-28/sources/fixture-guide.txt,"
                 " body: {from: Tram 28, to: cemetery.}}\n"
                 f"stops:\n{stops}")

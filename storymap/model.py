@@ -146,13 +146,6 @@ class Camera(Strict):
     bearing: Annotated[float, Field(ge=-360, le=360, allow_inf_nan=False)] = 0.0
 
 
-class StoryCamera(Camera):
-    """The opening view of the whole story: centre and zoom."""
-
-    lat: Lat
-    lon: Lon
-
-
 class Quote(Strict):
     """Words taken verbatim from a source's article, with who said them."""
 
@@ -242,7 +235,6 @@ class Story(Strict):
     language: Annotated[str, Field(pattern=LANGUAGE_PATTERN)] = "en"
     time_zone: TimeZone = Field(description="default time zone of the stops")
     region: Region | None = Field(None, description="default region hint for every place query")
-    camera: StoryCamera
     dwell_seconds: Seconds = DEFAULT_DWELL_SECONDS
     sources: list[Source] = Field(min_length=1)
     speakers: dict[Text, list[Text]] = Field(

@@ -145,7 +145,10 @@ def schema_problems(exc: pydantic.ValidationError, raw: Any, marks: Marks, filen
         loc = tuple(part for part in error["loc"] if part != "[key]")
         kind, value, ctx = error["type"], error.get("input"), error.get("ctx", {})
         name = loc[-1] if loc else ""
-        if kind == "extra_forbidden":
+        if kind == "extra_forbidden" and loc == ("camera",):
+            message = ("a story has no camera of its own any more: the whole-trip view is fitted to the route on "
+                       "every screen; delete this field (each stop's camera stays)")
+        elif kind == "extra_forbidden":
             model = _model_at(loc[:-1])
             allowed = sorted((f.alias or n) for n, f in model.model_fields.items()) if model else []
             close = difflib.get_close_matches(str(name), allowed, n=1)

@@ -6,7 +6,7 @@ BASE = """\
 id: lisbon-tram-28
 title: A test story
 time_zone: Europe/Lisbon
-camera: {lat: 38.7, lon: -9.1, zoom: 12}
+region: {near: {lat: 38.7, lon: -9.1}, within_km: 12}
 sources:
   - id: guide
     outlet: Fixtures
@@ -74,8 +74,8 @@ CASES: list[tuple[str, str | bytes, list[str]]] = [
     ("alias to a stop", edit("  - id: second", "  - &s\n    id: second"), [
         't.yaml:20:5: stops: anchors (&s) are not allowed; write the value out in full',
     ]),
-    ("merge key", edit("camera: {lat: 38.7, lon: -9.1, zoom: 12}", "camera:\n  <<: {lat: 38.7}\n  lon: -9.1\n  zoom: 12"), [
-        't.yaml:5:3: camera: merge keys (<<) are not allowed; write the fields out in full',
+    ("merge key", edit("region: {near: {lat: 38.7, lon: -9.1}, within_km: 12}", "region:\n  <<: {near: {lat: 38.7, lon: -9.1}}\n  within_km: 12"), [
+        't.yaml:5:3: region: merge keys (<<) are not allowed; write the fields out in full',
     ]),
     ("python tag", edit("title: A test story", "title: !!python/object/apply:os.system ['ls']"), [
         't.yaml:2:8: (story): tags (tag:yaml.org,2002:python/object/apply:os.system) are not allowed; quote the value if it must be text',
@@ -137,21 +137,21 @@ CASES: list[tuple[str, str | bytes, list[str]]] = [
     ("time zone path traversal", edit("time_zone: Europe/Lisbon", "time_zone: ../../etc/passwd"), [
         "t.yaml:3:1: time_zone: '../../etc/passwd' is not an IANA time zone; use a name such as 'Asia/Vladivostok'",
     ]),
-    ("latitude out of range", edit("camera: {lat: 38.7,", "camera: {lat: 95,"), [
-        't.yaml:4:10: camera.lat: 95 is out of range: it must be less than or equal to 90',
+    ("latitude out of range", edit("region: {near: {lat: 38.7,", "region: {near: {lat: 95,"), [
+        't.yaml:4:17: region.near.lat: 95 is out of range: it must be less than or equal to 90',
     ]),
-    ("longitude infinite", edit("lon: -9.1,", "lon: .inf,"), [
-        't.yaml:4:21: camera.lon: must be a finite number, not infinity or NaN',
+    ("longitude infinite", edit("lon: -9.1}", "lon: .inf}"), [
+        't.yaml:4:28: region.near.lon: must be a finite number, not infinity or NaN',
     ]),
-    ("latitude NaN", edit("camera: {lat: 38.7,", "camera: {lat: .nan,"), [
-        't.yaml:4:10: camera.lat: must be a finite number, not infinity or NaN',
+    ("latitude NaN", edit("region: {near: {lat: 38.7,", "region: {near: {lat: .nan,"), [
+        't.yaml:4:17: region.near.lat: must be a finite number, not infinity or NaN',
     ]),
-    ("zoom as text", edit("zoom: 12}", "zoom: twelve}"), [
-        "t.yaml:4:32: camera.zoom: expected a number, got the text 'twelve'; write digits without quotes, e.g. 43.1",
+    ("distance as text", edit("within_km: 12}", "within_km: twelve}"), [
+        "t.yaml:4:40: region.within_km: expected a number, got the text 'twelve'; write digits without quotes, e.g. 43.1",
     ]),
     ("typo at top level", edit("title: A test story", "titel: A test story"), [
         "t.yaml:1:1: title: required field 'title' is missing; add it",
-        "t.yaml:2:1: titel: unknown field 'titel'; did you mean 'title'? allowed here: byline, camera, credits, dek, disagreements, dwell_seconds, id, language, legs, region, sources, speakers, stops, time_zone, title",
+        "t.yaml:2:1: titel: unknown field 'titel'; did you mean 'title'? allowed here: byline, credits, dek, disagreements, dwell_seconds, id, language, legs, region, sources, speakers, stops, time_zone, title",
     ]),
     ("typo in a stop", edit("    summary: Start.", "    sumary: Start."), [
         "t.yaml:12:5: stops[0].summary: required field 'summary' is missing; add it",
@@ -345,5 +345,8 @@ CASES: list[tuple[str, str | bytes, list[str]]] = [
     ]),
     ('float with a huge exponent', edit("time_zone: Europe/Lisbon\n", "time_zone: Europe/Lisbon\ndwell_seconds: 1e999\n"), [
         't.yaml:4:1: dwell_seconds: must be a finite number, not infinity or NaN',
+    ]),
+    ("a story camera, now fitted to the route", edit("region: {near: {lat: 38.7, lon: -9.1}, within_km: 12}", "camera: {lat: 38.7, lon: -9.1, zoom: 12}"), [
+        "t.yaml:4:1: camera: a story has no camera of its own any more: the whole-trip view is fitted to the route on every screen; delete this field (each stop's camera stays)",
     ]),
 ]

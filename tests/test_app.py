@@ -130,9 +130,9 @@ def test_unknown_mode_is_the_normal_page_and_embed_is_streamlits_own(monkeypatch
 def test_broken_story_shows_its_problems_and_valid_stories_still_serve(monkeypatch, two_stories):
     page = open_page(monkeypatch, two_stories, FIXTURE_GEODATA, story="broken")
     assert not page.exception
-    assert "5 problem(s) in its files" in page.error[0].value
+    assert "4 problem(s) in its files" in page.error[0].value
     assert page.code[0].value.splitlines()[-1].endswith("broken.yaml:3:1: titel: unknown field 'titel'; did you mean "
-                                                        "'title'? allowed here: byline, camera, credits, dek, "
+                                                        "'title'? allowed here: byline, credits, dek, "
                                                         "disagreements, dwell_seconds, id, language, legs, region, "
                                                         "sources, speakers, stops, time_zone, title")
     assert not page.get("component_instance")

@@ -43,7 +43,7 @@ id: traps
 title: Namesakes
 time_zone: Asia/Vladivostok
 region: {country: ru}
-camera: {lat: 48, lon: 133, zoom: 4}
+dek: A test story.
 sources:
   - id: guide
     outlet: Fixtures

@@ -51,7 +51,7 @@ def story_text(story_id: str, queries: list[str]) -> str:
     """A story without regions (every answer is accepted) whose stops are these places."""
     stops = "".join(f"  - id: s{i}\n    name: S{i}\n    date: 2024-05-0{i + 1}\n    place: {{query: {q}}}\n"
                     "    summary: s\n    no_quote: n\n" for i, q in enumerate(queries))
-    return (f"id: {story_id}\ntitle: T\ntime_zone: UTC\ncamera: {{lat: 0, lon: 0, zoom: 2}}\n"
+    return (f"id: {story_id}\ntitle: T\ntime_zone: UTC\ndek: D\n"
             f"sources:\n  - id: guide\n    outlet: F\n    headline: H\n    text: {story_id}/sources/fixture-guide.txt\n"
             "    body: {from: Tram 28 leaves Martim Moniz, to: the Prazeres cemetery.}\n"
             f"stops:\n{stops}")

@@ -26,7 +26,7 @@ id: checks
 title: Checks
 time_zone: Europe/Lisbon
 region: {country: pt, near: {lat: 38.72, lon: -9.14}, within_km: 30}
-camera: {lat: 38.7, lon: -9.1, zoom: 12}
+dek: A test story.
 sources:
   - id: guide
     outlet: F

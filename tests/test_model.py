@@ -49,4 +49,4 @@ def test_editors_schema_rejects_a_typo():
 def test_schema_is_valid_json_schema():
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
-    assert set(schema["required"]) == {"id", "title", "time_zone", "camera", "sources", "stops"}
+    assert set(schema["required"]) == {"id", "title", "time_zone", "sources", "stops"}

@@ -97,9 +97,9 @@ def test_any_date_and_time_in_any_zone(date, time, zone):
 
 
 @settings(max_examples=150, deadline=None)
-@given(NUMBERS, st.sampled_from(["dwell_seconds: {}\n", "camera: {{lat: {}, lon: -9.1, zoom: 12}}\n"]))
+@given(NUMBERS, st.sampled_from(["dwell_seconds: {}\n", "region: {{near: {{lat: {}, lon: -9.1}}, within_km: 12}}\n"]))
 def test_any_number_where_a_number_goes(number, template):
-    text = BASE.replace("camera: {lat: 38.7, lon: -9.1, zoom: 12}\n", "") + template.format(number)
+    text = BASE.replace("region: {near: {lat: 38.7, lon: -9.1}, within_km: 12}\n", "") + template.format(number)
     outcome(text)
 
 

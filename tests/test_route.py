@@ -29,7 +29,7 @@ def pinned_story(stops: list[tuple[str, float, float, str, str | None]], legs: s
                  + (f"    time: '{time}'\n" if time else "")
                  + f"    place: {{query: {stop_id}, pin: {{lat: {lat}, lon: {lon}, reason: test}}}}\n"
                  "    summary: s\n    no_quote: test\n")
-    return (f"id: t\ntitle: T\ntime_zone: {zone}\ncamera: {{lat: 0, lon: 0, zoom: 2}}\n"
+    return (f"id: t\ntitle: T\ntime_zone: {zone}\ndek: D\n"
             "sources:\n  - id: guide\n    outlet: F\n    headline: H\n    text: t/sources/fixture-guide.txt\n"
             "    body: {from: Tram 28 leaves Martim Moniz, to: the Prazeres cemetery.}\n"
             f"stops:\n{body}" + (f"legs:\n{legs}" if legs else ""))

@@ -47,7 +47,7 @@ def test_yaml_1_1_booleans_stay_text(value):
 
 
 def test_country_no_stays_norway():
-    text = edit("time_zone: Europe/Lisbon\n", "time_zone: Europe/Lisbon\nregion: {country: no}\n")
+    text = edit("region: {near: {lat: 38.7, lon: -9.1}, within_km: 12}", "region: {country: no}")
     story = parse_story(text, "t.yaml", base_dir=FIXTURE_STORIES)
     assert story.region.country == "no"
 
