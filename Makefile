@@ -55,7 +55,8 @@ $(VENV)/.test-deps: requirements.txt requirements-dev.txt | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.run-deps
 
-# Browser tests drive Debian's chromium through Playwright (no browser download); a Korean font lets
+# Browser tests drive Debian's chromium through Playwright (no browser download); Node.js and npm
+# build and test the player (player-build/); a Korean font lets
 # the screenshots show the stops' Korean names as readers see them instead of empty boxes; the
 # scale-out tests run the deploy/ recipe behind Debian's nginx.
 debian-packages:
@@ -63,6 +64,7 @@ debian-packages:
 	command -v chromium >/dev/null 2>&1 || missing="chromium"; \
 	command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || missing="$$missing nginx"; \
 	fc-list :lang=ko 2>/dev/null | grep -q . || missing="$$missing fonts-nanum"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages for the tests:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
