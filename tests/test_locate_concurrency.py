@@ -155,8 +155,12 @@ def test_the_real_one_second_policy_holds_across_two_cli_processes(provider, tmp
         deadline = time.monotonic() + 60
         while blocked_on(slot.path, pids) != pids:
             assert time.monotonic() < deadline, "the two runs never both waited for the shared request slot"
-            assert all(run.poll() is None for run in runs), [run.communicate() for run in runs]
-            time.sleep(0.02)
+            for run in runs:  # /proc/locks cannot be waited on: wait on the runs, which must not end here
+                try:
+                    run.wait(timeout=0.01)
+                except subprocess.TimeoutExpired:
+                    continue
+                pytest.fail(f"a run ended before it waited at the gate: {run.communicate()}")
     outputs = [run.communicate(timeout=120) for run in runs]
     assert [run.returncode for run in runs] == [0, 0], outputs
     assert all("Traceback" not in err for _, err in outputs)
