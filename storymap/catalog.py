@@ -59,8 +59,8 @@ def load_bundle(story: Story, geodata_dir: Path = GEODATA_DIR) -> StoryBundle:
         raise StoryError([exc.problem]) from None
     if missing:
         raise StoryError(missing)
-    checked_map_file(route_path(story, geodata_dir), Route, f"run: python -m storymap route {story.path}")
-    route, problem = checked_route(story, located, geodata_dir)
+    current = checked_map_file(route_path(story, geodata_dir), Route, f"run: python -m storymap route {story.path}")
+    route, problem = checked_route(story, located, geodata_dir, current)
     if problem is not None:
         raise StoryError([Problem(display_path(route_path(story, geodata_dir)), 1, 1, "", problem)])
     basemap = checked_map_file(basemap_path(story.id, geodata_dir), Basemap,

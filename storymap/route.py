@@ -217,15 +217,17 @@ def write_route(story: Story, located: dict[tuple, Located], geodata_dir: Path =
     return path, route
 
 
-def checked_route(story: Story, located: dict[tuple, Located],
-                  geodata_dir: Path = GEODATA_DIR) -> tuple[dict | None, str | None]:
-    """The committed route when it is what the inputs give now (parsed once), else None and why not."""
+def checked_route(story: Story, located: dict[tuple, Located], geodata_dir: Path = GEODATA_DIR,
+                  current: dict | None = None) -> tuple[dict | None, str | None]:
+    """The committed route when it is what the inputs give now, else None and why not. `current` is
+    the file already read and parsed by a caller (the catalog checks its shape first)."""
     path = route_path(story, geodata_dir)
     fix = f"run: python -m storymap route {story.path}"
-    try:
-        current = read_json(path)
-    except DataFileError as exc:
-        return None, f"{display_path(path)} {exc.reason}; {fix}"
+    if current is None:
+        try:
+            current = read_json(path)
+        except DataFileError as exc:
+            return None, f"{display_path(path)} {exc.reason}; {fix}"
     recorded = current.get("storymap", {}).get("inputs") if isinstance(current, dict) else None
     if recorded != inputs_digest(story, located):
         return None, f"{display_path(path)} is stale: the story or its geodata changed since it was built; {fix}"

@@ -287,10 +287,10 @@ def test_an_unforeseen_failure_is_one_storys_problem(tmp_path, monkeypatch, caps
         shutil.copy(path, geodata)
     real = catalog.checked_route
 
-    def explode(story, located, geodata_dir):
+    def explode(story, located, geodata_dir, current=None):
         if story.id == "kim-russia-2023":
             raise MemoryError("simulated")
-        return real(story, located, geodata_dir)
+        return real(story, located, geodata_dir, current)
     monkeypatch.setattr(catalog, "checked_route", explode)
     assert main(["validate", "--stories-dir", str(tmp_path), "--geodata-dir", str(geodata)]) == 1
     captured = capsys.readouterr()
