@@ -24,6 +24,7 @@ from storymap.locate import (
     make_geocode,
 )
 from storymap.model import json_schema
+from storymap.receipts import FingerprintError, record_fingerprints
 from storymap.route import write_route
 from storymap.story import STORIES_DIR, display_path, load_story, story_json, story_paths
 
@@ -136,6 +137,22 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return 1 if stale else 0
 
 
+def _cmd_fingerprint(args: argparse.Namespace) -> int:
+    paths = [Path(p) for p in args.story] or story_paths(args.stories_dir)
+    for path in paths:
+        story = load_story(path)
+        try:
+            recorded = record_fingerprints(path, story)
+        except FingerprintError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        if recorded:
+            print(f"{display_path(path)}: recorded the fingerprint of {', '.join(recorded)}", file=sys.stderr)
+        else:
+            print(f"{display_path(path)}: every source already has its fingerprint", file=sys.stderr)
+    return 0
+
+
 def _story_arguments(parser: argparse.ArgumentParser, many: bool) -> None:
     """The story path(s) and the (hidden, for tests) folders every story command takes."""
     if many:
@@ -201,6 +218,14 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("-o", "--output", default=str(SCHEMA_PATH), help="where to write it")
     schema.add_argument("--check", action="store_true", help="exit 1 if the file differs from the model")
     schema.set_defaults(run=_cmd_schema)
+
+    fingerprint = commands.add_parser(
+        "fingerprint", help="record each source's SHA-256 (sha256:) in the story file",
+        description="Write sha256: <the stored text's SHA-256> under every source that has none. A fingerprint "
+        "once recorded is never changed by this command: when a stored text changes, validate fails until a "
+        "person has checked the quotes and updated sha256: by hand.")
+    _story_arguments(fingerprint, many=True)
+    fingerprint.set_defaults(run=_cmd_fingerprint)
     return parser
 
 

@@ -171,6 +171,42 @@ def check_map_file(model: type[BaseModel], text: str, filename: str, fix: str) -
 PLAYER_CONFIG_VERSION = 2
 
 
+class TextQuoteSelector(_Strict):
+    """W3C Web Annotation TextQuoteSelector, against the receipt's passage."""
+
+    type: Literal["TextQuoteSelector"]
+    exact: str = Field(min_length=1)
+    prefix: str
+    suffix: str
+
+
+class TextPositionSelector(_Strict):
+    """W3C Web Annotation TextPositionSelector: code points in the stored source text."""
+
+    type: Literal["TextPositionSelector"]
+    start: Annotated[int, Field(ge=0)]
+    end: Annotated[int, Field(ge=0)]
+
+
+Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+class ConfigReceipt(_Strict):
+    """What lets a reader re-find a quote: its passage, fingerprints and anchors (storymap.receipts)."""
+
+    passage: str = Field(min_length=1, description="the quote's paragraph(s) as the source prints them")
+    passage_sha256: Sha256
+    source_sha256: Sha256 = Field(description="SHA-256 of the whole stored source file")
+    selector: TextQuoteSelector
+    position: TextPositionSelector | None
+    fragment_url: str | None = Field(description="the live page with a #:~:text= fragment, when public")
+
+
+class ConfigOriginal(_Strict):
+    text: str
+    language: str
+
+
 class ConfigQuote(_Strict):
     text: str
     source: str
@@ -179,6 +215,28 @@ class ConfigQuote(_Strict):
     speaker: str | None
     context: str | None
     paragraph: str | None
+    original: ConfigOriginal | None
+    translated_by: str | None
+    receipt: ConfigReceipt | None
+
+
+class ConfigSource(_Strict):
+    id: str
+    attribution: str
+    headline: str
+    url: str | None
+    archived_url: str | None
+    retrieved: str | None
+    language: str
+    sha256: Sha256
+    fingerprint_recorded: bool
+
+
+class ConfigCorrection(_Strict):
+    date: str
+    date_label: str
+    what: str
+    why: str
 
 
 class ConfigNote(_Strict):
@@ -253,6 +311,11 @@ class PlayerConfig(_Strict):
     days: list[ConfigDay]
     disagreements: list[ConfigNote]
     credits: str | None
+    sources: list[ConfigSource]
+    corrections: list[ConfigCorrection]
+    updated_label: str | None
+    methods: list[str]
+    json_ld: dict
     map_credits: list[str]
     legend_notes: list[str]
     legend_rail_traced: bool

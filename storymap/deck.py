@@ -17,6 +17,7 @@ from storymap.catalog import StoryBundle
 from storymap.contract import PLAYER_CONFIG_VERSION
 from storymap.locate import data_credits
 from storymap.quotes import find_quote
+from storymap.receipts import json_ld, methods, quote_receipt, sources_list
 from storymap.text import attribution
 from storymap.words import date_range, day_label, km_label, long_date, short_date, ui
 
@@ -45,7 +46,7 @@ def player_config(bundle: StoryBundle, *, data: dict[str, Any], start: dict[str,
         quotes = []
         for quote in stop.quotes:
             source = story.source(quote.source)
-            match = find_quote(quote.text, story.article(quote.source))
+            match = find_quote(quote.original.text if quote.original else quote.text, story.article(quote.source))
             quotes.append({
                 "text": " ".join(quote.text.split()),
                 "source": source.id,
@@ -54,6 +55,10 @@ def player_config(bundle: StoryBundle, *, data: dict[str, Any], start: dict[str,
                 "speaker": quote.speaker,
                 "context": quote.context,
                 "paragraph": match.paragraph if match else None,
+                "original": {"text": " ".join(quote.original.text.split()), "language": quote.original.language}
+                            if quote.original else None,
+                "translated_by": quote.translated_by,
+                "receipt": quote_receipt(story, quote),
             })
         stops.append({
             "index": index,
@@ -108,6 +113,13 @@ def player_config(bundle: StoryBundle, *, data: dict[str, Any], start: dict[str,
         "days": days,
         "disagreements": [{"note": " ".join(n.note.split()), "sources": n.sources} for n in story.disagreements],
         "credits": " ".join(story.credits.split()) if story.credits else None,
+        "sources": sources_list(story),
+        "corrections": [{"date": c.date, "date_label": long_date(dt.date.fromisoformat(c.date), language),
+                         "what": " ".join(c.what.split()), "why": " ".join(c.why.split())} for c in story.corrections],
+        "updated_label": words["updated"].format(date=long_date(dt.date.fromisoformat(story.corrections[-1].date),
+                                                                 language)) if story.corrections else None,
+        "methods": methods(story, bundle.located, route, words),
+        "json_ld": json_ld(story),
         "map_credits": credits,
         "ui": words,
         "legend_notes": legend_notes,

@@ -55,6 +55,7 @@ def export_html(bundle: StoryBundle, geodata_dir: Path = GEODATA_DIR) -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">',
         '<meta name="referrer" content="no-referrer">',
         f"<title>{escape(story.title)}</title>",
+        f'<script type="application/ld+json">{script_json(config["json_ld"])}</script>',
         f"<style>{css}</style>",
         "</head>",
         "<body>",

@@ -18,6 +18,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, 
 from storymap.quotes import Article
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 TIME_PATTERN = r"^[0-9]{2}:[0-9]{2}$"
 LANGUAGE_PATTERN = r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$"
@@ -141,17 +142,34 @@ class Camera(Strict):
     bearing: Annotated[float, Field(ge=-360, le=360, allow_inf_nan=False)] = 0.0
 
 
+class Original(Strict):
+    """A translated quote's words in the language of its source: these are what is checked."""
+
+    text: Text = Field(description="exact words from the source's article, in its language")
+    language: Annotated[str, Field(pattern=LANGUAGE_PATTERN)] = Field(description="language code, e.g. ru")
+
+
 class Quote(Strict):
     """Words taken verbatim from a source's article, with who said them."""
 
     text: Text = Field(description="exact words from the source's article (whitespace and quote marks may "
-                                   "differ); '[…]' marks each paragraph break")
+                                   "differ); '[…]' marks each paragraph break; a translation when 'original' "
+                                   "is given")
+    original: Original | None = Field(None, description="the words in the source's language, when 'text' is a "
+                                                         "translation; needs translated_by")
+    translated_by: Text | None = Field(None, description="who translated 'original' into 'text'")
     source: Slug = Field(description="id of an entry in the story's sources")
     speaker: Text | None = Field(None, description="who said it; must be named near the quote in the source "
                                                     "(or an alias in the story's speakers), unless speaker_basis")
     speaker_basis: Text | None = Field(None, description="the curator's reason for the speaker when the source "
                                                           "does not name them near the quote")
     context: Text | None = Field(None, description="the curator's note on when or why it was said")
+
+    @model_validator(mode="after")
+    def _translation_credited(self) -> Quote:
+        if (self.original is None) != (self.translated_by is None):
+            raise ValueError("'original' and 'translated_by' go together: a translated quote names its translator")
+        return self
 
 
 class Note(Strict):
@@ -177,11 +195,27 @@ class Source(Strict):
     headline: Text
     published: Date | None = Field(None, description="date on the page; leave out when undated")
     date_note: Text | None = Field(None, description="e.g. 'undated; about 12 Sep 2023'")
-    url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
+    url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = Field(None, description="the live page, when public")
+    archived_url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = Field(
+        None, description="a web-archive capture the curator made of the page")
+    retrieved: Date | None = Field(None, description="the day the stored text was taken from the page")
+    language: Annotated[str, Field(pattern=LANGUAGE_PATTERN)] | None = Field(
+        None, description="the language the source is written in; default: the story's")
     text: Text = Field(description="path of the stored source text, relative to the story file, inside "
                                    "<story id>/sources/")
+    sha256: Annotated[str, Field(pattern=SHA256_PATTERN)] | None = Field(
+        None, description="SHA-256 of the stored text file, recorded by `storymap fingerprint`; validate fails "
+                          "when the text no longer matches it")
     body: Body = Field(description="the article's first and last words: only the article is quotable")
     note: Text | None = Field(None, description="what a reader should know about this source")
+
+
+class Correction(Strict):
+    """A change to a published story, as news corrections practice lists them."""
+
+    date: Date
+    what: Text = Field(description="what changed")
+    why: Text = Field(description="why it changed")
 
 
 class Stop(Strict):
@@ -237,10 +271,12 @@ class Story(Strict):
     stops: list[Stop] = Field(min_length=1)
     legs: list[Leg] = Field(default_factory=list)
     disagreements: list[Note] = Field(default_factory=list, description="story-wide notes on where sources differ")
+    corrections: list[Correction] = Field(default_factory=list, description="changes since publication, oldest first")
 
     _path: str = PrivateAttr(default="")
     _source_texts: dict[str, str] = PrivateAttr(default_factory=dict)
     _articles: dict[str, Article] = PrivateAttr(default_factory=dict)
+    _source_digests: dict[str, str] = PrivateAttr(default_factory=dict)
     _positions: dict[tuple, tuple[int, int]] = PrivateAttr(default_factory=dict)
 
     @property
@@ -266,6 +302,14 @@ class Story(Strict):
     def article(self, source_id: str) -> Article:
         """The quotable part of a source (its declared body), read when the story was loaded."""
         return self._articles[source_id]
+
+    def source_language(self, source: Source) -> str:
+        """The language a source is written in, falling back to the story's."""
+        return source.language or self.language
+
+    def source_sha256(self, source_id: str) -> str:
+        """SHA-256 of a source's stored file, computed when the story was loaded."""
+        return self._source_digests[source_id]
 
     def stop_zone(self, stop: Stop) -> str:
         """The stop's time zone, falling back to the story's."""

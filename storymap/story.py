@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import hashlib
 import math
 import os
 import typing
@@ -85,11 +86,13 @@ def parse_story(data: bytes | str, filename: str, base_dir: Path, expected_id: s
         raise StoryError(schema_problems(exc, raw, marks, filename)) from None
     texts: dict[str, str] = {}
     articles: dict[str, Article] = {}
-    problems = _cross_check(story, marks, filename, base_dir, expected_id, texts, articles)
+    digests: dict[str, str] = {}
+    problems = _cross_check(story, marks, filename, base_dir, expected_id, texts, articles, digests)
     if problems:
         raise StoryError(problems)
     story._path = filename
     story._source_texts = texts
+    story._source_digests = digests
     story._articles = articles
     story._positions = marks.at
     return story
@@ -199,7 +202,7 @@ def schema_problems(exc: pydantic.ValidationError, raw: Any, marks: Marks, filen
 
 
 def _cross_check(story: Story, marks: Marks, filename: str, base_dir: Path, expected_id: str | None,
-                 texts: dict[str, str], articles: dict[str, Article]) -> list[Problem]:
+                 texts: dict[str, str], articles: dict[str, Article], digests: dict[str, str]) -> list[Problem]:
     problems: list[Problem] = []
 
     def add(path: FieldPath, message: str) -> None:
@@ -219,10 +222,18 @@ def _cross_check(story: Story, marks: Marks, filename: str, base_dir: Path, expe
 
     source_ids = [s.id for s in story.sources]
     for index, source in enumerate(story.sources):
-        text = _read_source_text(source.text, base_dir, story.id, lambda m, i=index: add(("sources", i, "text"), m))
-        if text is None:
+        read = _read_source_text(source.text, base_dir, story.id, lambda m, i=index: add(("sources", i, "text"), m))
+        if read is None:
+            continue
+        text, digest = read
+        if source.sha256 is not None and source.sha256 != digest:
+            add(("sources", index, "sha256"), f"the stored text '{source.text}' changed since its fingerprint was "
+                f"recorded (the file's SHA-256 is now {digest}); if the change is meant, check that every quote "
+                f"from '{source.id}' still reads as it should, add a correction if the story was published, and "
+                f"set sha256: {digest}")
             continue
         texts.setdefault(source.id, text)
+        digests.setdefault(source.id, digest)
         try:
             articles.setdefault(source.id, article(text, source.body.from_, source.body.to))
         except BodyError as exc:
@@ -244,8 +255,11 @@ def _cross_check(story: Story, marks: Marks, filename: str, base_dir: Path, expe
         for q, quote in enumerate(stop.quotes):
             path = ("stops", s, "quotes", q)
             if check_source_ref(path + ("source",), quote.source) and quote.source in articles:
-                _check_quote(story, quote, texts[quote.source], articles[quote.source],
-                             lambda field, m, p=path: add(p + (field,), m))
+                def report(field: str, message: str, p: FieldPath = path) -> None:
+                    add(p + tuple(field.split(".")), message)
+
+                if _language_agrees(story, quote, report):
+                    _check_quote(story, quote, texts[quote.source], articles[quote.source], report)
         for n, note in enumerate(stop.sources_differ):
             for j, source_id in enumerate(note.sources):
                 check_source_ref(("stops", s, "sources_differ", n, "sources", j), source_id)
@@ -255,8 +269,9 @@ def _cross_check(story: Story, marks: Marks, filename: str, base_dir: Path, expe
     return problems
 
 
-def _read_source_text(relative: str, base_dir: Path, story_id: str, report) -> str | None:
-    """A source's stored text: a regular UTF-8 file inside <story id>/sources/ beside the story file."""
+def _read_source_text(relative: str, base_dir: Path, story_id: str, report) -> tuple[str, str] | None:
+    """A source's stored text and the SHA-256 of its file: a regular UTF-8 file inside <story id>/sources/
+    beside the story file."""
     folder = f"{story_id}/{SOURCES_FOLDER}/"
     candidate = Path(relative)
     if candidate.is_absolute() or ".." in candidate.parts:
@@ -291,17 +306,35 @@ def _read_source_text(relative: str, base_dir: Path, story_id: str, report) -> s
         report(f"cannot read source text '{relative}' ({exc.strerror or exc})")
         return None
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), hashlib.sha256(data).hexdigest()
     except UnicodeDecodeError:
         report(f"source text '{relative}' is not UTF-8; save it as UTF-8")
     return None
 
 
+def _language_agrees(story: Story, quote, report) -> bool:
+    """A quote is checked in its source's language: a translation carries the source's words as `original`."""
+    language = story.source_language(story.source(quote.source))
+    if quote.original is None and language != story.language:
+        report("text", f"source '{quote.source}' is in '{language}' and the story in '{story.language}'; give the "
+               f"source's words under original: {{text: \"...\", language: {language}}} and name the translator "
+               "with translated_by:")
+        return False
+    if quote.original is not None and quote.original.language != language:
+        report("original.language", f"'{quote.original.language}' is not the language of source '{quote.source}' "
+               f"('{language}'); quote the words as the source prints them, or set the source's language:")
+        return False
+    return True
+
+
 def _check_quote(story: Story, quote, source_text: str, source: Article, report) -> None:
-    """Verbatim in the article, on word boundaries, within its paragraphs, and said by its speaker."""
-    match = find_quote(quote.text, source)
+    """Verbatim in the article, on word boundaries, within its paragraphs, and said by its speaker.
+
+    A translated quote is checked by its `original`, the words the source prints."""
+    words, field = (quote.original.text, "original.text") if quote.original else (quote.text, "text")
+    match = find_quote(words, source)
     if match is None:
-        report("text", _not_found(quote.text, quote.source, source_text, source))
+        report(field, _not_found(words, quote.source, source_text, source))
         return
     if quote.speaker is None or quote.speaker_basis is not None:
         return

@@ -60,6 +60,35 @@ UI = {"en": {
     "rail_traced_note": "Rail legs are traced through stations and towns along the line, so they follow the "
                         "track only approximately.",
     "estimated_time_note": "Where the sources give only the day, the time of day is estimated.",
+    "sources": "Sources",
+    "source_fingerprint": "SHA-256 of the stored text: {sha256}",
+    "fingerprint_not_recorded": " (not yet recorded in the story)",
+    "retrieved": "retrieved {date}",
+    "archived_copy": "archived copy",
+    "live_page": "live page",
+    "open_at_passage": "Open the source at this passage",
+    "translated_by": "Translated by {name}; original ({language}):",
+    "updated": "Updated {date}",
+    "corrections": "Corrections",
+    "correction_item": "{date}: {what} {why}",
+    "methods": "How this map was made",
+    "method_geocoded": "{count} of {total} stops were placed from their place names ({providers}), each "
+                       "checked to lie in the region the curators gave.",
+    "method_provider_offline": "by the offline gazetteer of GeoNames and curated references",
+    "method_provider_nominatim": "by OpenStreetMap's Nominatim",
+    "method_provider_photon": "by OpenStreetMap's Photon",
+    "method_pinned": "{count} of {total} stops were pinned by the curators: {reasons}.",
+    "method_traced": "{count} of {total} legs are drawn through {towns} stations, towns and via-points along the "
+                     "way, so they follow the real line only approximately.",
+    "method_straight": "{count} legs are drawn as straight lines between their stops.",
+    "method_straight_one": "1 leg is drawn as a straight line between its stops.",
+    "method_distance": "Distances are measured along the drawn lines, so they can be shorter than the real ones.",
+    "method_estimated": "{count} of {total} stops have no reported time of day; their time is estimated.",
+    "verify_quotes": "Verify quotes",
+    "verify_running": "Checking every quote against its passage…",
+    "verify_passed": "{found} of {total} quotes found in passages whose fingerprints match.",
+    "verify_failed": "{found} of {total} quotes found in passages whose fingerprints match. Failed: {failed}.",
+    "verify_unavailable": "This browser cannot compute SHA-256 here (it needs a secure context).",
 }}
 
 

@@ -70,14 +70,14 @@ def test_hostile_text_is_escaped_everywhere(tmp_path):
     story_file = tmp_path / "lisbon-tram-28.yaml"
     story_file.write_text(text.replace("summary: The tram sets off.", "summary: " + json.dumps(HOSTILE)), encoding="utf-8")
     html = export_html(load_bundle(load_story(story_file), FIXTURE_GEODATA), FIXTURE_GEODATA)
-    # Only '</script' can end a script element: exactly our four (config, boot, deck.gl, player) end.
-    assert html.count("</script") == 3  # the config, deck.gl and the player
+    # Only '</script' can end a script element: exactly our four (JSON-LD, config, deck.gl, player) end.
+    assert html.count("</script") == 4
     config_block = re.search(r'id="storymap-config">(.*?)</script>', html, re.S).group(1)
     assert "<" not in config_block
     assert json.loads(config_block)["stops"][0]["summary"] == " ".join(HOSTILE.split())  # U+2028 folds as whitespace
     tags = TagCounter()
     tags.feed(html)
-    assert tags.counts["script"] == 3 and "img" not in tags.counts and "a" not in tags.counts
+    assert tags.counts["script"] == 4 and "img" not in tags.counts and "a" not in tags.counts
     assert "&lt;/script&gt;&lt;script&gt;alert(1)" in html  # in the noscript version, as text
 
 

@@ -53,7 +53,9 @@ def hostile_story(tmp_path, payload: str = PAYLOAD):
     text = (FIXTURE_STORIES / "lisbon-tram-28.yaml").read_text(encoding="utf-8")
     p = json.dumps(payload)
     for old, new in [
-        ("title: Tram 28 across Lisbon", f"title: {p}"), ("dek: A fixture story for the tests.", f"dek: {p}\nbyline: {p}\ncredits: {p}"),
+        ("title: Tram 28 across Lisbon", f"title: {p}"),
+        ("    what: The Portuguese guide was added as a second source.\n    why: A reader asked for a source in the city's own language.",
+         f"    what: {p}\n    why: {p}"), ("translated_by: the storymap test desk", f"translated_by: {p}"), ("dek: A fixture story for the tests.", f"dek: {p}\nbyline: {p}\ncredits: {p}"),
         ("    outlet: storymap test fixtures", f"    outlet: {p}\n    author: {p}\n    note: {p}"),
         ("    name: Martim Moniz\n", f"    name: {p}\n    local_names: {{pt: {p}}}\n"),
         ("    summary: The tram sets off.", f"    summary: {p}\n    sources_differ: [{{note: {p}, sources: [fixture-guide]}}]"),
@@ -117,15 +119,17 @@ def test_payload_in_every_text_field_is_valid_and_reaches_the_page_as_text(monke
     (text_version,) = page.expander[0].get("html")
     # Our own markup only: every tag in it is one the renderer writes, the payload's are escaped.
     tags = set(re.findall(r"</?([a-zA-Z0-9]+)", text_version.proto.body))
-    assert tags <= {"div", "h2", "h3", "p", "ol", "ul", "li", "blockquote", "footer", "em", "strong"}, tags
+    assert tags <= {"div", "h2", "h3", "p", "ol", "ul", "li", "blockquote", "footer", "em", "strong", "small",
+                    "code", "br", "cite", "q"}, tags
     assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in text_version.proto.body
+    assert config["corrections"][0]["what"] == PAYLOAD and config["corrections"][0]["why"] == PAYLOAD
     assert not page.markdown or all(PAYLOAD not in m.value for m in page.markdown)
 
 
 def test_payload_in_every_text_field_is_inert_in_the_export(tmp_path):
     path, geodata = hostile_story(tmp_path)
     html = export_html(load_bundle(load_story(path), geodata), geodata)
-    assert html.count("</script") == 3  # the config, deck.gl and the player
+    assert html.count("</script") == 4  # the JSON-LD, the config, deck.gl and the player
     assert not re.search(r"<img|<a |javascript:alert\(3\)\)\"|onerror=alert\(2\)>", html.split("<script")[0])
     assert "<title>&lt;/script&gt;&lt;script&gt;alert(1)" in html
 

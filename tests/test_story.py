@@ -130,8 +130,8 @@ def test_file_name_must_match_id(tmp_path):
 
 def test_source_symlinked_out_of_the_folder_is_rejected(tmp_path):
     assert messages_for_fixture_copy(tmp_path, "lisbon-tram-28.yaml", link_sources=True) == [
-        "'lisbon-tram-28/sources/fixture-guide.txt' goes through a symbolic link (lisbon-tram-28); copy the article's "
-        "text into lisbon-tram-28/sources/ instead"]
+        f"'lisbon-tram-28/sources/{name}' goes through a symbolic link (lisbon-tram-28); copy the article's "
+        "text into lisbon-tram-28/sources/ instead" for name in ("fixture-guide.txt", "guia-pt.txt")]
 
 
 def test_missing_file_is_a_story_error(tmp_path):
