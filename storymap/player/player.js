@@ -311,11 +311,11 @@
     return node;
   }
   function cssColor(name, alpha) {
-    const hex = getComputedStyle(document.documentElement).getPropertyValue(name).trim() || "#888888";
-    return hexColor(hex, alpha);
+    const hex2 = getComputedStyle(document.documentElement).getPropertyValue(name).trim() || "#888888";
+    return hexColor(hex2, alpha);
   }
-  function hexColor(hex, alpha) {
-    const value = parseInt(hex.replace("#", "").padEnd(6, "0").slice(0, 6), 16);
+  function hexColor(hex2, alpha) {
+    const value = parseInt(hex2.replace("#", "").padEnd(6, "0").slice(0, 6), 16);
     return [value >> 16 & 255, value >> 8 & 255, value & 255, alpha === void 0 ? 255 : alpha];
   }
 
@@ -690,6 +690,172 @@
     return layers;
   }
 
+  // src/player/verify.js
+  var TYPOGRAPHIC = new Map(Object.entries({
+    "‘": "'",
+    "’": "'",
+    "‚": "'",
+    "‛": "'",
+    "′": "'",
+    "´": "'",
+    "`": "'",
+    "“": '"',
+    "”": '"',
+    "„": '"',
+    "‟": '"',
+    "″": '"',
+    "«": '"',
+    "»": '"',
+    "‐": "-",
+    "‑": "-",
+    "‒": "-",
+    "–": "-",
+    "—": "-",
+    "―": "-",
+    "−": "-",
+    "…": "..."
+  }));
+  var PARAGRAPH_MARK = /\s*\[\.\.\.\]\s*/;
+  var PASSAGE_BREAK = "\n\n";
+  function normalize(text) {
+    let out = "";
+    for (const ch of text.normalize("NFC")) out += TYPOGRAPHIC.get(ch) ?? ch;
+    return out.replace(/\s+/gu, " ").trim();
+  }
+  function quoteParts(text) {
+    return normalize(text).split(PARAGRAPH_MARK).map((part) => part.trim());
+  }
+  function hex(buffer) {
+    return Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+  function highlight(receipt) {
+    const { prefix, exact, suffix } = receipt.selector;
+    const at = receipt.passage.indexOf(prefix + exact + suffix);
+    if (at < 0) return null;
+    const start2 = at + prefix.length;
+    return [receipt.passage.slice(0, start2), exact, receipt.passage.slice(start2 + exact.length)];
+  }
+  function sameWords(quote, exact) {
+    const words = quoteParts(quote.original ? quote.original.text : quote.text);
+    const anchored = exact.split(PASSAGE_BREAK).map(normalize);
+    return words.length === anchored.length && words.every((part, i) => part === anchored[i]);
+  }
+  async function checkQuote(quote, sha256) {
+    const receipt = quote.receipt;
+    if (!receipt || typeof receipt.passage !== "string" || !receipt.selector) return "no receipt";
+    if (await sha256(receipt.passage) !== receipt.passage_sha256) return "passage changed";
+    if (highlight(receipt) === null) return "not found in its passage";
+    if (!sameWords(quote, receipt.selector.exact)) return "quote differs from its passage";
+    return null;
+  }
+  async function verifyQuotes(config, sha256) {
+    const failed = [];
+    let total = 0;
+    for (const stop of config.stops) {
+      for (const quote of stop.quotes) {
+        total += 1;
+        const why = await checkQuote(quote, sha256);
+        if (why) failed.push({ stop: stop.name, text: quote.text, why });
+      }
+    }
+    return { found: total - failed.length, total, failed };
+  }
+  function webCryptoSha256(subtle) {
+    return async (text) => hex(await subtle.digest("SHA-256", new TextEncoder().encode(text)));
+  }
+
+  // src/player/receipts.js
+  function quoteContext(ui, quote) {
+    const receipt = quote.receipt;
+    const parts = receipt ? highlight(receipt) : null;
+    const body = el("div", { class: "passage" });
+    if (parts) {
+      const [before, exact, after] = parts;
+      const passage = el("p", { lang: quote.original ? quote.original.language : null });
+      passage.append(before, el("mark", { text: exact }), after);
+      body.appendChild(passage);
+    } else if (quote.paragraph) {
+      body.appendChild(el("p", { text: quote.paragraph }));
+    } else {
+      return null;
+    }
+    const live = receipt && receipt.fragment_url && safeHttpUrl(receipt.fragment_url);
+    if (live) body.appendChild(el("p", {}, el("a", { href: live, target: "_blank", rel: "noopener noreferrer", text: ui.open_at_passage })));
+    return el("details", { class: "context" }, el("summary", { text: ui.show_in_source }), body);
+  }
+  function originalWords(ui, quote) {
+    if (!quote.original) return null;
+    const note = fill(ui.translated_by, { name: quote.translated_by || "", language: quote.original.language });
+    return el("p", { class: "original muted" }, el("small", { text: note + " " }), el("q", { lang: quote.original.language, text: quote.original.text }));
+  }
+  var shorten = (text) => text.length > 60 ? text.slice(0, 59) + "…" : text;
+  function link(url, text) {
+    const safe = url && safeHttpUrl(url);
+    return safe ? el("a", { href: safe, target: "_blank", rel: "noopener noreferrer", text }) : null;
+  }
+  function receiptsSection(c, { verify }) {
+    const ui = c.ui;
+    const section = el("section", { class: "receipts", "aria-label": ui.sources });
+    const sources = el("ol", { class: "sources" });
+    for (const source of c.sources || []) {
+      const item = el("li", { lang: source.language });
+      item.appendChild(el("cite", { text: source.headline }));
+      item.append(" — " + source.attribution + (source.retrieved ? " · " + fill(ui.retrieved, { date: source.retrieved }) : ""));
+      for (const a of [link(source.url, ui.live_page), link(source.archived_url, ui.archived_copy)]) if (a) item.append(" · ", a);
+      item.appendChild(el("p", { class: "fingerprint", text: fill(ui.source_fingerprint, { sha256: source.sha256 }) + (source.fingerprint_recorded ? "" : ui.fingerprint_not_recorded) }));
+      sources.appendChild(item);
+    }
+    section.appendChild(el("details", { class: "sources-list" }, el("summary", { text: ui.sources }), sources));
+    if (c.corrections && c.corrections.length) {
+      const list = el("ul");
+      for (const item of c.corrections) {
+        list.appendChild(el("li", { text: fill(ui.correction_item, { date: item.date_label, what: item.what, why: item.why }) }));
+      }
+      section.appendChild(el("details", { class: "corrections" }, el("summary", { text: ui.corrections }), list));
+    }
+    if (c.methods && c.methods.length) {
+      const list = el("ul");
+      for (const line of c.methods) list.appendChild(el("li", { text: line }));
+      section.appendChild(el("details", { class: "methods" }, el("summary", { text: ui.methods }), list));
+    }
+    if (verify) section.appendChild(verifyControl(c));
+    return section;
+  }
+  function verifyControl(c) {
+    const ui = c.ui;
+    const result = el("p", { class: "verify-result", role: "status" });
+    const button = el("button", { type: "button", class: "verify", text: ui.verify_quotes });
+    button.addEventListener("click", async () => {
+      const subtle = globalThis.crypto && globalThis.crypto.subtle;
+      if (!subtle) {
+        result.textContent = ui.verify_unavailable;
+        result.dataset.outcome = "unavailable";
+        return;
+      }
+      button.disabled = true;
+      result.textContent = ui.verify_running;
+      try {
+        const outcome = await verifyQuotes(c, webCryptoSha256(subtle));
+        const failed = outcome.failed.map((f) => f.stop + ": “" + shorten(f.text) + "” (" + f.why + ")").join("; ");
+        result.textContent = fill(
+          outcome.failed.length ? ui.verify_failed : ui.verify_passed,
+          { found: outcome.found, total: outcome.total, failed }
+        );
+        result.dataset.outcome = outcome.failed.length ? "failed" : "passed";
+      } finally {
+        button.disabled = false;
+      }
+    });
+    return el("div", { class: "verify-box" }, button, result);
+  }
+  function ensureJsonLd(doc, data) {
+    if (!data || doc.querySelector('script[type="application/ld+json"]')) return;
+    const script = doc.createElement("script");
+    script.type = "application/ld+json";
+    script.textContent = JSON.stringify(data);
+    doc.head.appendChild(script);
+  }
+
   // src/player/views.js
   function buildDom(state2, root, actions2) {
     const c = state2.config;
@@ -708,6 +874,7 @@
     panel.appendChild(el("h1", { text: c.story.title }));
     if (c.story.dek) panel.appendChild(el("p", { class: "dek", text: c.story.dek }));
     if (c.story.byline) panel.appendChild(el("p", { class: "byline", text: c.story.byline }));
+    if (c.updated_label) panel.appendChild(el("p", { class: "updated", text: c.updated_label }));
     els.prev = el("button", { type: "button", text: ui.previous, "aria-keyshortcuts": "ArrowLeft PageUp", onclick: () => actions2.step(-1) });
     els.play = el("button", {
       type: "button",
@@ -748,8 +915,10 @@
     );
     panel.appendChild(itinerary);
     for (const note of c.disagreements) panel.appendChild(el("p", { class: "note", text: ui.sources_differ + note.note }));
+    panel.appendChild(receiptsSection(c, { verify: true }));
     panel.appendChild(el("p", { class: "muted", text: [c.credits, ...c.map_credits].filter(Boolean).join(" · ") }));
     root.appendChild(panel);
+    ensureJsonLd(document, c.json_ld);
     els.live = el("p", { class: "sr-only", "aria-live": "assertive" });
     root.appendChild(els.live);
   }
@@ -877,10 +1046,11 @@
     if (url) attribution.appendChild(el("a", { href: url, target: "_blank", rel: "noopener noreferrer", text: quote.attribution }));
     else attribution.appendChild(document.createTextNode(quote.attribution));
     const block = el("blockquote", {}, el("p", { text: quoteText(quote) }), attribution);
+    const original = originalWords(ui, quote);
+    if (original) block.appendChild(original);
     if (quote.context) block.appendChild(el("p", { class: "muted", text: quote.context }));
-    if (withContext && quote.paragraph) {
-      block.appendChild(el("details", { class: "context" }, el("summary", { text: ui.show_in_source }), el("p", { text: quote.paragraph })));
-    }
+    const context = withContext && quoteContext(ui, quote);
+    if (context) block.appendChild(context);
     return block;
   }
   function updateMapLabel(state2) {

@@ -4,6 +4,7 @@
 // goTo, step and togglePlay.
 import {el, svg} from './dom.js';
 import * as fmt from './format.js';
+import {ensureJsonLd, originalWords, quoteContext, receiptsSection} from './receipts.js';
 import {OVERVIEW} from './state.js';
 
 export function buildDom(state, root, actions) {
@@ -25,6 +26,7 @@ export function buildDom(state, root, actions) {
   panel.appendChild(el('h1', {text: c.story.title}));
   if (c.story.dek) panel.appendChild(el('p', {class: 'dek', text: c.story.dek}));
   if (c.story.byline) panel.appendChild(el('p', {class: 'byline', text: c.story.byline}));
+  if (c.updated_label) panel.appendChild(el('p', {class: 'updated', text: c.updated_label}));
 
   els.prev = el('button', {type: 'button', text: ui.previous, 'aria-keyshortcuts': 'ArrowLeft PageUp', onclick: () => actions.step(-1)});
   els.play = el('button', {type: 'button', text: fmt.playLabel(ui, false), 'aria-keyshortcuts': 'Space', 'aria-pressed': 'false',
@@ -51,8 +53,10 @@ export function buildDom(state, root, actions) {
                        el('summary', {text: fmt.itinerarySummary(c)}), list);
   panel.appendChild(itinerary);
   for (const note of c.disagreements) panel.appendChild(el('p', {class: 'note', text: ui.sources_differ + note.note}));
+  panel.appendChild(receiptsSection(c, {verify: true}));
   panel.appendChild(el('p', {class: 'muted', text: [c.credits, ...c.map_credits].filter(Boolean).join(' · ')}));
   root.appendChild(panel);
+  ensureJsonLd(document, c.json_ld);
   els.live = el('p', {class: 'sr-only', 'aria-live': 'assertive'});
   root.appendChild(els.live);
 }
@@ -170,10 +174,11 @@ function renderQuote(ui, quote, withContext) {
   if (url) attribution.appendChild(el('a', {href: url, target: '_blank', rel: 'noopener noreferrer', text: quote.attribution}));
   else attribution.appendChild(document.createTextNode(quote.attribution));
   const block = el('blockquote', {}, el('p', {text: fmt.quoteText(quote)}), attribution);
+  const original = originalWords(ui, quote);
+  if (original) block.appendChild(original);
   if (quote.context) block.appendChild(el('p', {class: 'muted', text: quote.context}));
-  if (withContext && quote.paragraph) {
-    block.appendChild(el('details', {class: 'context'}, el('summary', {text: ui.show_in_source}), el('p', {text: quote.paragraph})));
-  }
+  const context = withContext && quoteContext(ui, quote);
+  if (context) block.appendChild(context);
   return block;
 }
 
