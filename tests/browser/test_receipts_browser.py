@@ -112,3 +112,31 @@ def test_the_page_player_carries_the_story_json_ld(page, server):
     (data,) = [json.loads(block) for block in blocks]
     assert data["name"] == "Kim Jong Un's armoured train through Russia's Far East"
     assert len(data["hasPart"]) == 15
+
+
+def test_a_fixture_story_shows_its_correction_and_both_languages_of_a_translated_quote(browser, tmp_path):
+    fixtures = ROOT / "tests" / "fixtures"
+    path = tmp_path / "lisbon.html"
+    path.write_text(export_html(load_bundle(load_story(fixtures / "stories" / "lisbon-tram-28.yaml"),
+                                            fixtures / "geodata")), encoding="utf-8")
+    context, page = offline_page(browser)
+    try:
+        page.goto(path.as_uri() + "#stop=portas-do-sol")
+        ready(page)
+        assert page.locator(".panel .updated").inner_text() == "Updated Friday 3 May 2024"
+        corrections = page.locator("details.corrections")
+        corrections.locator("summary").click()
+        assert corrections.locator("li").inner_text() == ("Friday 3 May 2024: The Portuguese guide was added as a "
+                                                          "second source. A reader asked for a source in the city's "
+                                                          "own language.")
+        translated = page.locator(".chapter blockquote", has_text="as far as the river")
+        original = translated.locator("q[lang=pt]")
+        assert original.inner_text() == "a vista abre-se sobre os telhados de Alfama até ao rio"
+        assert "Translated by the storymap test desk; original (pt):" in translated.locator(".original").inner_text()
+        translated.locator("details.context summary").click()
+        assert translated.locator("mark").inner_text() == "a vista abre-se sobre os telhados de Alfama até ao rio"
+        assert translated.locator(".passage p").get_attribute("lang") == "pt"
+        outcome, text = verify(page)
+        assert (outcome, text) == ("passed", "3 of 3 quotes found in passages whose fingerprints match.")
+    finally:
+        context.close()
