@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from storymap.catalog import load_bundle, load_catalog
 from storymap.contract import schemas
 from storymap.errors import StoryError, StorymapError
 from storymap.export import export_html
-from storymap.files import generated_is_stale, stable_json, write_atomic
+from storymap.files import generated_is_stale, stable_json, write_atomic, write_bytes_atomic
 from storymap.locate import (
     GEODATA_DIR,
     PROVIDERS,
@@ -112,11 +113,26 @@ def _cmd_route(args: argparse.Namespace) -> int:
     return 0
 
 
+def _live_url(value: str) -> str:
+    if not re.fullmatch(r"https?://[^\s\"'<>]+", value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not an http(s) URL; give the live story's address")
+    return value
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     story = load_story(args.story)
     bundle = load_bundle(story, args.geodata_dir)
     target = Path(args.output or f"dist/{story.id}.html")
-    html = export_html(bundle, args.geodata_dir)
+    card, card_name = None, None
+    if args.with_card:
+        from storymap.media import card_png
+        card = card_png(bundle)
+        card_path = target.with_name(f"{story.id}.card.png")
+        card_path.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomic(card_path, card)
+        card_name = card_path.name
+        print(f"wrote {display_path(card_path)} ({len(card):,} bytes), the share card", file=sys.stderr)
+    html = export_html(bundle, args.geodata_dir, card=card, card_name=card_name, live_url=args.live_url)
     write_atomic(target, html)
     print(f"wrote {display_path(target)} ({len(html.encode()):,} bytes); open it from disk or host it anywhere",
           file=sys.stderr)
@@ -135,6 +151,27 @@ def _cmd_schema(args: argparse.Namespace) -> int:
         elif not args.check:
             print(f"wrote {display_path(target)}", file=sys.stderr)
     return 1 if stale else 0
+
+
+def _cmd_card(args: argparse.Namespace) -> int:
+    from storymap.media import card_png
+    story = load_story(args.story)
+    target = Path(args.output or f"dist/{story.id}.card.png")
+    png = card_png(load_bundle(story, args.geodata_dir))
+    write_bytes_atomic(target, png)
+    print(f"wrote {display_path(target)} ({len(png):,} bytes, 1200 x 630)", file=sys.stderr)
+    return 0
+
+
+def _cmd_handout(args: argparse.Namespace) -> int:
+    from storymap.media import handout_pdf
+    story = load_story(args.story)
+    target = Path(args.output or f"dist/{story.id}.pdf")
+    pdf = handout_pdf(load_bundle(story, args.geodata_dir))
+    write_bytes_atomic(target, pdf)
+    print(f"wrote {display_path(target)} ({len(pdf):,} bytes): a cover, {len(story.stops)} stop pages, the sources",
+          file=sys.stderr)
+    return 0
 
 
 def _cmd_fingerprint(args: argparse.Namespace) -> int:
@@ -210,6 +247,10 @@ def build_parser() -> argparse.ArgumentParser:
         "and can be driven by a host page with postMessage (see examples/host.html).")
     _story_arguments(export, many=False)
     export.add_argument("-o", "--output", help="where to write it (default: dist/<story-id>.html)")
+    export.add_argument("--with-card", action="store_true", help="also draw the share card (needs Chromium), write it "
+                        "beside the file as <story-id>.card.png, name it in the Open Graph tags and show it to "
+                        "readers without JavaScript")
+    export.add_argument("--live-url", type=_live_url, help="the live story's address, linked from that picture")
     export.set_defaults(run=_cmd_export)
 
     schema = commands.add_parser("schema", help="write stories/story.schema.json from the model",
@@ -226,6 +267,23 @@ def build_parser() -> argparse.ArgumentParser:
         "person has checked the quotes and updated sha256: by hand.")
     _story_arguments(fingerprint, many=True)
     fingerprint.set_defaults(run=_cmd_fingerprint)
+
+    card = commands.add_parser(
+        "card", help="draw the share card: the whole route with the title, 1200 x 630 PNG",
+        description="Draw the story's share card with its own player in headless Chromium: the whole route and "
+        "the title, 1200 x 630 pixels, for Open Graph and Twitter cards and for readers without JavaScript.")
+    _story_arguments(card, many=False)
+    card.add_argument("-o", "--output", help="where to write it (default: dist/<story-id>.card.png)")
+    card.set_defaults(run=_cmd_card)
+
+    handout = commands.add_parser(
+        "handout", help="write a printable handout (PDF): cover, a page per stop, the sources",
+        description="Write an A4 PDF: a cover with the whole route, one page per stop with its map, date, distance, "
+        "quotes with attribution and 'sources differ' notes, then the sources with their fingerprints, the methods "
+        "and the credits. Maps are drawn by the story's own player in headless Chromium.")
+    _story_arguments(handout, many=False)
+    handout.add_argument("-o", "--output", help="where to write it (default: dist/<story-id>.pdf)")
+    handout.set_defaults(run=_cmd_handout)
     return parser
 
 

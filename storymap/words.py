@@ -84,6 +84,7 @@ UI = {"en": {
     "method_straight_one": "1 leg is drawn as a straight line between its stops.",
     "method_distance": "Distances are measured along the drawn lines, so they can be shorter than the real ones.",
     "method_estimated": "{count} of {total} stops have no reported time of day; their time is estimated.",
+    "card_alt": "Map of the route: {title}",
     "verify_quotes": "Verify quotes",
     "verify_running": "Checking every quote against its passage…",
     "verify_passed": "{found} of {total} quotes found in passages whose fingerprints match.",

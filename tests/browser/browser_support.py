@@ -16,13 +16,12 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
+from storymap.media import CHROMIUM_ARGS, CHROMIUM_ENV, DEFAULT_CHROMIUM  # noqa: F401 - the tests' chromium too
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-CHROMIUM = os.environ.get("STORYMAP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = os.environ.get(CHROMIUM_ENV, DEFAULT_CHROMIUM)
 SERVER_START_SECONDS = 60
-# Flags from the machine notes: no background traffic to Google, software WebGL (SwiftShader) for deck.gl.
-CHROMIUM_ARGS = ["--no-sandbox", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--disable-quic", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"]
 
 
 def free_port() -> int:
