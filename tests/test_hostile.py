@@ -120,7 +120,11 @@ def test_payload_in_every_text_field_is_valid_and_reaches_the_page_as_text(monke
     # Our own markup only: every tag in it is one the renderer writes, the payload's are escaped.
     tags = set(re.findall(r"</?([a-zA-Z0-9]+)", text_version.proto.body))
     assert tags <= {"div", "h2", "h3", "p", "ol", "ul", "li", "blockquote", "footer", "em", "strong", "small",
-                    "code", "br", "cite", "q"}, tags
+                    "code", "br", "cite", "q", "a"}, tags
+    # The only links are the ones we built, to the Portuguese source's live page and its archived copy.
+    assert re.findall(r'href="([^"]*)"', text_version.proto.body) == [
+        "https://example.org/storymap-fixture/guia-28",
+        "https://web.archive.org/web/2024/https://example.org/storymap-fixture/guia-28"]
     assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in text_version.proto.body
     assert config["corrections"][0]["what"] == PAYLOAD and config["corrections"][0]["why"] == PAYLOAD
     assert not page.markdown or all(PAYLOAD not in m.value for m in page.markdown)
@@ -130,7 +134,8 @@ def test_payload_in_every_text_field_is_inert_in_the_export(tmp_path):
     path, geodata = hostile_story(tmp_path)
     html = export_html(load_bundle(load_story(path), geodata), geodata)
     assert html.count("</script") == 4  # the JSON-LD, the config, deck.gl and the player
-    assert not re.search(r"<img|<a |javascript:alert\(3\)\)\"|onerror=alert\(2\)>", html.split("<script")[0])
+    head = html.split("<script")[0]
+    assert not re.search(r"<img|javascript:alert\(3\)\)\"|onerror=alert\(2\)>", head)
     assert "<title>&lt;/script&gt;&lt;script&gt;alert(1)" in html
 
 

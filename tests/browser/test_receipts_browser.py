@@ -135,7 +135,14 @@ def test_a_fixture_story_shows_its_correction_and_both_languages_of_a_translated
         assert "Translated by the storymap test desk; original (pt):" in translated.locator(".original").inner_text()
         translated.locator("details.context summary").click()
         assert translated.locator("mark").inner_text() == "a vista abre-se sobre os telhados de Alfama até ao rio"
-        assert translated.locator(".passage p").get_attribute("lang") == "pt"
+        assert translated.locator(".passage p").first.get_attribute("lang") == "pt"
+        link = translated.locator(".passage a")
+        assert link.inner_text() == "Open the source at this passage"
+        # prefix-,first five words,last five words,-suffix (an eleven-word quote)
+        assert link.get_attribute("href") == ("https://example.org/storymap-fixture/guia-28#:~:text="
+                                              "Portas%20do%20Sol%2C-,a%20vista%20abre%2Dse%20sobre%20os,"
+                                              "de%20Alfama%20at%C3%A9%20ao%20rio,-.")
+        assert link.get_attribute("rel") == "noopener noreferrer"
         outcome, text = verify(page)
         assert (outcome, text) == ("passed", "3 of 3 quotes found in passages whose fingerprints match.")
     finally:
