@@ -60,7 +60,17 @@ CASES: list[tuple[str, str | bytes, list[str]]] = [
         "t.yaml:14:4: (story): YAML syntax: did not find expected '-' indicator, while parsing a block collection that starts on line 12; check indentation and quoting on this line and the one above",
     ]),
     ("tab indentation", edit("    name: Martim Moniz\n", "\tname: Martim Moniz\n"), [
-        't.yaml:13:1: (story): YAML syntax: found a tab character that violates indentation, while scanning a plain scalar that starts on line 12; check indentation and quoting on this line and the one above',
+        "t.yaml:13:1: (story): YAML syntax: a tab character at 13:1; YAML indents with spaces: replace the tab with spaces",
+    ]),
+    ("tab indenting a nested field", edit("    place: {query: Martim Moniz}\n", "    place:\n    \tquery: Martim Moniz\n"), [
+        "t.yaml:16:5: (story): YAML syntax: a tab character at 16:5; YAML indents with spaces: replace the tab with spaces",
+    ]),
+    ("unquoted colon in a summary", edit("    summary: Start.\n", "    summary: Start: the tram leaves.\n"), [
+        't.yaml:16:19: (story): YAML syntax: an unquoted \': \' inside a value; put the value in quotes: summary: "Start: the tram leaves."',
+    ]),
+    ("unquoted colon in a quote", edit("      - text: the view opens over the rooftops of Alfama\n",
+                                       '      - text: the view opens: "rooftops of Alfama"\n'), [
+        't.yaml:26:29: (story): YAML syntax: an unquoted \': \' inside a value; put the value in quotes: text: "the view opens: \\"rooftops of Alfama\\""',
     ]),
     ("unclosed quote", edit("title: A test story", 'title: "A test story'), [
         't.yaml:32:1: (story): YAML syntax: found unexpected end of stream, while scanning a quoted scalar that starts on line 2; check indentation and quoting on this line and the one above',
