@@ -18,7 +18,7 @@ from storymap.limits import MAX_DATA_FILE_BYTES
 from storymap.locate import CacheError, Located, locate_places
 from storymap.model import Story
 from storymap.paths import GEODATA_DIR, basemap_path
-from storymap.route import checked_route, route_path
+from storymap.route import checked_route, leg_speed_problems, route_path
 from storymap.story import display_path, load_all, unexpected
 
 
@@ -59,6 +59,9 @@ def load_bundle(story: Story, geodata_dir: Path = GEODATA_DIR) -> StoryBundle:
         raise StoryError([exc.problem]) from None
     if missing:
         raise StoryError(missing)
+    speeding = leg_speed_problems(story, located)
+    if speeding:
+        raise StoryError(speeding)
     current = checked_map_file(route_path(story, geodata_dir), Route, f"run: python -m storymap route {story.path}")
     route, problem = checked_route(story, located, geodata_dir, current)
     if problem is not None:

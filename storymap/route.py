@@ -23,6 +23,7 @@ from pathlib import Path
 from geographiclib.geodesic import Geodesic
 
 from storymap import paths
+from storymap.errors import Problem
 from storymap.files import DataFileError, read_json, stable_json, write_atomic
 from storymap.locate import GEODATA_DIR, Located, exclusive_lock, lock_path
 from storymap.model import Story
@@ -34,6 +35,11 @@ DENSIFY_KM = 10.0            # longest straight piece of a drawn leg; keeps geod
 DAY_START_HOUR = 8           # stops known only to the day are spread between these local hours
 DAY_END_HOUR = 20
 COORDINATE_DECIMALS = 5      # about 1 m
+# Faster than this on average over a leg, no vehicle of the mode goes: a place or a time is wrong.
+MAX_KMH = {"rail": 350.0, "road": 200.0, "sea": 100.0, "air": 1000.0}
+MAX_KMH_ANY = 1000.0         # a leg of no stated mode
+VEHICLES = {"rail": "any train", "road": "any car", "sea": "any ship", "air": "any plane"}
+SPEED_MIN_KM = 1.0           # two stops in one street at one time are not a problem
 _WGS84 = Geodesic.WGS84
 
 
@@ -185,6 +191,56 @@ def build_route(story: Story, located: dict[tuple, Located]) -> dict:
         },
         "features": features,
     }
+
+
+def leg_speed_problems(story: Story, located: dict[tuple, Located]) -> list[Problem]:
+    """A located problem for each leg faster than any vehicle of its mode, from its drawn distance and
+    the stops' times in their own time zones: it catches a place geocoded to a namesake far away and
+    a time written in the wrong zone. A stop known only to the day counts from the start of its day
+    (leaving) or to its end (arriving), so only a leg impossible at any time of those days is reported."""
+    legs_by_pair = {(leg.from_, leg.to): (index, leg) for index, leg in enumerate(story.legs)}
+    problems = []
+    for index in range(len(story.stops) - 1):
+        here, there = story.stops[index], story.stops[index + 1]
+        leg_index, leg = legs_by_pair.get((here.id, there.id), (None, None))
+        waypoints = [located[("stops", index, "place")]]
+        if leg is not None:
+            waypoints += [located[("legs", leg_index, "via", j)] for j in range(len(leg.via))]
+        waypoints.append(located[("stops", index + 1, "place")])
+        km = densify([(w.lat, w.lon) for w in waypoints])[1][-1]
+        leaving, arriving = _instant(story, here, end_of_day=False), _instant(story, there, end_of_day=True)
+        hours = (arriving - leaving).total_seconds() / 3600
+        mode = leg.mode if leg is not None else None
+        limit = MAX_KMH.get(mode, MAX_KMH_ANY)
+        if km < SPEED_MIN_KM or (hours > 0 and km / hours <= limit):
+            continue
+        field_path = ("legs", leg_index) if leg is not None else ("stops", index + 1, "time" if there.time else "date")
+        line, col = story.locate_field(field_path)
+        at_most = "" if here.time and there.time else "at most "
+        speed = f"is {km / hours:,.0f} km/h" if hours > 0 else "leaves no time at all"
+        vehicle = VEHICLES.get(mode, "anything that carries people")
+        problems.append(Problem(
+            story.path, line, col, format_path(field_path),
+            f"{km:,.0f} km from '{here.id}' ({_when(story, here, 'from 00:00')}) to '{there.id}' "
+            f"({_when(story, there, 'to 24:00')}) in {at_most}{hours:,.2f} h {speed}, faster than {vehicle} "
+            f"({limit:,.0f} km/h); check both places' coordinates (a namesake far away?) and both times and "
+            "their time zones (a stop's time_zone: is its local zone)"))
+    return problems
+
+
+def _instant(story: Story, stop, end_of_day: bool) -> dt.datetime:
+    """The stop's instant (UTC); for a stop known only to the day, the start or the end of that local day."""
+    day, instant = stop_moment(story, stop)
+    if instant is not None:
+        return instant
+    local = dt.datetime.combine(day + dt.timedelta(days=1 if end_of_day else 0), dt.time(),
+                                zoneinfo.ZoneInfo(story.stop_zone(stop)))
+    return local.astimezone(dt.timezone.utc)
+
+
+def _when(story: Story, stop, unknown: str) -> str:
+    time = stop.time or f"time unknown, counted {unknown}"
+    return f"{stop.date} {time} {story.stop_zone(stop)}"
 
 
 def _geometry_note(mode: str | None, has_via: bool) -> str:

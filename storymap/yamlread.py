@@ -144,6 +144,10 @@ def read_yaml(text: str, filename: str) -> tuple[Any, Marks]:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
+        plain = _plain_syntax_message(text, exc, line, col)
+        if plain is not None:
+            line, col, message = plain
+            raise _error(filename, line, col, (), f"YAML syntax: {message}") from None
         if exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
             # e.g. an unclosed quote fails at the end of the file; say where it started.
             problem += f", {' '.join(exc.context.split())} that starts on line {exc.context_mark.line + 1}"
@@ -153,6 +157,34 @@ def read_yaml(text: str, filename: str) -> tuple[Any, Marks]:
         raise _error(filename, 1, 1, (), f"YAML: {' '.join(str(exc).split())}") from None
     except RecursionError:
         raise _error(filename, 1, 1, (), "YAML nested too deeply") from None
+
+
+def _plain_syntax_message(text: str, exc: yaml.MarkedYAMLError, line: int, col: int) -> tuple[int, int, str] | None:
+    """The two syntax errors people make most, said in their terms: (line, col, message), or None.
+
+    libyaml's own words ("found character that cannot start any token", "mapping values are not
+    allowed in this context") name neither the tab nor the colon that caused them."""
+    lines = text.split("\n")
+    candidates = [line] + ([exc.context_mark.line + 1] if exc.context_mark else [])
+    for number in candidates:
+        row = lines[number - 1] if 0 < number <= len(lines) else ""
+        indent = row[:len(row) - len(row.lstrip(" \t"))]
+        if "\t" in indent:
+            tab_col = indent.index("\t") + 1
+            return number, tab_col, (f"a tab character at {number}:{tab_col}; YAML indents with spaces: "
+                                     "replace the tab with spaces")
+    if "mapping values are not allowed" in str(exc.problem):
+        row = lines[line - 1] if 0 < line <= len(lines) else ""
+        item = row.lstrip(" ")
+        item = item[2:] if item.startswith("- ") else item
+        # Only a colon after a key on the same line: `summary: Kim arrived: a band played`.
+        if ": " in row[:col - 1].lstrip(" ") and ": " in item:
+            key, value = item.split(": ", 1)
+            if value.lstrip()[:1] not in ("'", '"', "{", "["):
+                quoted = value.strip().replace("\\", "\\\\").replace('"', '\\"')
+                return line, col, (f"an unquoted ': ' inside a value; put the value in quotes: "
+                                   f'{key}: "{quoted}"')
+    return None
 
 
 # libyaml's parser gives the same events and marks 20 times faster (0.3 s against 6 s for 400,000

@@ -60,7 +60,17 @@ CASES: list[tuple[str, str | bytes, list[str]]] = [
         "t.yaml:14:4: (story): YAML syntax: did not find expected '-' indicator, while parsing a block collection that starts on line 12; check indentation and quoting on this line and the one above",
     ]),
     ("tab indentation", edit("    name: Martim Moniz\n", "\tname: Martim Moniz\n"), [
-        't.yaml:13:1: (story): YAML syntax: found a tab character that violates indentation, while scanning a plain scalar that starts on line 12; check indentation and quoting on this line and the one above',
+        "t.yaml:13:1: (story): YAML syntax: a tab character at 13:1; YAML indents with spaces: replace the tab with spaces",
+    ]),
+    ("tab indenting a nested field", edit("    place: {query: Martim Moniz}\n", "    place:\n    \tquery: Martim Moniz\n"), [
+        "t.yaml:16:5: (story): YAML syntax: a tab character at 16:5; YAML indents with spaces: replace the tab with spaces",
+    ]),
+    ("unquoted colon in a summary", edit("    summary: Start.\n", "    summary: Start: the tram leaves.\n"), [
+        't.yaml:16:19: (story): YAML syntax: an unquoted \': \' inside a value; put the value in quotes: summary: "Start: the tram leaves."',
+    ]),
+    ("unquoted colon in a quote", edit("      - text: the view opens over the rooftops of Alfama\n",
+                                       '      - text: the view opens: "rooftops of Alfama"\n'), [
+        't.yaml:26:29: (story): YAML syntax: an unquoted \': \' inside a value; put the value in quotes: text: "the view opens: \\"rooftops of Alfama\\""',
     ]),
     ("unclosed quote", edit("title: A test story", 'title: "A test story'), [
         't.yaml:32:1: (story): YAML syntax: found unexpected end of stream, while scanning a quoted scalar that starts on line 2; check indentation and quoting on this line and the one above',
@@ -348,5 +358,55 @@ CASES: list[tuple[str, str | bytes, list[str]]] = [
     ]),
     ("a story camera, now fitted to the route", edit("region: {near: {lat: 38.7, lon: -9.1}, within_km: 12}", "camera: {lat: 38.7, lon: -9.1, zoom: 12}"), [
         "t.yaml:4:1: camera: a story has no camera of its own any more: the whole-trip view is fitted to the route on every screen; delete this field (each stop's camera stays)",
+    ]),
+]
+
+
+def edits(*pairs: tuple[str, str]) -> str:
+    """BASE with several exact fragments replaced, each found once."""
+    text = BASE
+    for old, new in pairs:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    return text
+
+
+LISBON_AT_NINE = ("    date: 2024-05-01\n    place: {query: Martim Moniz}\n",
+                  '    date: 2024-05-01\n    time: "09:00"\n'
+                  "    place: {query: Martim Moniz, pin: {lat: 38.7157, lon: -9.1365, reason: the square}}\n")
+
+
+def second_stop(date: str, lines: str) -> tuple[str, str]:
+    """Replace the second stop's date and place with these."""
+    return "    date: 2024-05-02\n    place: {query: Portas do Sol}\n", f"    date: {date}\n{lines}"
+
+
+# Legs faster than any vehicle of their mode (storymap/route.py, leg_speed_problems): (name, story, problems).
+SPEED_CASES: list[tuple[str, str, list[str]]] = [
+    ("a namesake far away", edits(LISBON_AT_NINE, second_stop("2024-05-01", (
+        '    time: "09:20"\n    place: {query: Portas do Sol, region: {country: pt}, '
+        "pin: {lat: 41.1496, lon: -8.611, reason: a namesake in Porto}}\n"))), [
+        "t.yaml:31:5: legs[0]: 274 km from 'first' (2024-05-01 09:00 Europe/Lisbon) to 'second' (2024-05-01 09:20 "
+        "Europe/Lisbon) in 0.33 h is 822 km/h, faster than any train (350 km/h); check both places' coordinates "
+        "(a namesake far away?) and both times and their time zones (a stop's time_zone: is its local zone)",
+    ]),
+    ("a time written in the wrong zone", edits(LISBON_AT_NINE, second_stop("2024-05-01", (
+        '    time: "10:40"\n    time_zone: Europe/Madrid\n    place: {query: Madrid, region: {country: es}, '
+        "pin: {lat: 40.4168, lon: -3.7038, reason: Madrid Atocha}}\n"))), [
+        # 1 h 40 min on the clocks, 40 minutes in fact: Madrid is an hour ahead of Lisbon.
+        "t.yaml:32:5: legs[0]: 503 km from 'first' (2024-05-01 09:00 Europe/Lisbon) to 'second' (2024-05-01 10:40 "
+        "Europe/Madrid) in 0.67 h is 755 km/h, faster than any train (350 km/h); check both places' coordinates "
+        "(a namesake far away?) and both times and their time zones (a stop's time_zone: is its local zone)",
+    ]),
+    ("days without times, still too fast", edits(
+        ("    place: {query: Martim Moniz}\n",
+         "    place: {query: Martim Moniz, pin: {lat: 38.7157, lon: -9.1365, reason: the square}}\n"),
+        second_stop("2024-05-01", (
+            "    time_zone: Asia/Vladivostok\n    place: {query: Vladivostok, region: {country: ru}, "
+            "pin: {lat: 43.1115, lon: 131.8825, reason: the station}}\n"))), [
+        "t.yaml:30:5: legs[0]: 10,130 km from 'first' (2024-05-01 time unknown, counted from 00:00 Europe/Lisbon) "
+        "to 'second' (2024-05-01 time unknown, counted to 24:00 Asia/Vladivostok) in at most 15.00 h is 675 km/h, "
+        "faster than any train (350 km/h); check both places' coordinates (a namesake far away?) and both times "
+        "and their time zones (a stop's time_zone: is its local zone)",
     ]),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 from helpers import BUILT_IN_STORY, FIXTURE_GEODATA, FIXTURE_STORIES, ROOT
@@ -13,8 +14,25 @@ from streamlit.testing.v1 import AppTest
 APP = str(ROOT / "app.py")
 
 
+FIRST_STORY_ALONE: Path | None = None  # set by the fixture below for every test of this module
+
+
+@pytest.fixture(scope="module", autouse=True)
+def first_story_alone(tmp_path_factory):
+    """A stories folder holding the first story alone: the page's default story is then that one,
+    whatever else stories/ holds. Its geodata stays the repository's (served as static files)."""
+    global FIRST_STORY_ALONE
+    folder = tmp_path_factory.mktemp("stories")
+    shutil.copy(BUILT_IN_STORY, folder)
+    shutil.copytree(BUILT_IN_STORY.with_suffix(""), folder / BUILT_IN_STORY.stem)
+    FIRST_STORY_ALONE = folder
+    yield folder
+    FIRST_STORY_ALONE = None
+
+
 def open_page(monkeypatch, stories_dir=None, geodata_dir=None, **query) -> AppTest:
-    """Run app.py once, optionally on other stories and geodata folders, and with query parameters."""
+    """Run app.py once, on the first story alone or on other stories and geodata folders, with query parameters."""
+    stories_dir = stories_dir or FIRST_STORY_ALONE
     for name, value in (("STORYMAP_STORIES_DIR", stories_dir), ("STORYMAP_GEODATA_DIR", geodata_dir)):
         if value is not None:
             monkeypatch.setenv(name, str(value))

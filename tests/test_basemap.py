@@ -1,8 +1,12 @@
-"""The offline basemap: valid GeoJSON in its box, small, and right where the story needs detail."""
+"""The offline basemap: valid GeoJSON in its box, within budget even for a continent, a box that holds
+the whole-trip view on every screen, clipped exactly to it, and right where the story needs detail."""
 
 from __future__ import annotations
 
 import json
+import math
+import re
+import shutil
 import subprocess
 import sys
 
@@ -13,7 +17,14 @@ from shapely.geometry import Point, shape
 from storymap.locate import distance_km
 
 BASEMAP = ROOT / "geodata" / "kim-russia-2023.basemap.geojson"
+FIXTURE_GEODATA = ROOT / "tests" / "fixtures" / "geodata"
+FIXTURE_STORIES = ROOT / "tests" / "fixtures" / "stories"
+CONTINENTAL = FIXTURE_GEODATA / "lisbon-warsaw-rail.basemap.geojson"  # Lisbon to Warsaw by rail, five countries
+BUILDER = ROOT / "scripts" / "build_basemap.py"
 SIZE_BUDGET_BYTES = 400_000
+# From a tall phone to a wide screen and beyond (1:2.2 and 2.2:1), with the legend small or tall.
+SCREENS = [(320, 640), (360, 792), (390, 844), (768, 1024), (800, 600), (1280, 720), (1920, 1080), (1920, 873)]
+LEGEND_HEIGHTS = [0, 60, 200]
 FEFU_CAMPUS = Point(131.894, 43.0245)        # on Russky Island (lon, lat)
 VLADIVOSTOK_CENTRE = Point(131.8855, 43.1156)
 GOLDEN_HORN = Point(131.905, 43.108)          # the bay between the city centre and Cape Churkin
@@ -90,9 +101,109 @@ def test_labels_and_attribution(basemap):
     assert "GSHHG" in basemap["storymap"]["attribution"] and "LGPL" in basemap["storymap"]["attribution"]
 
 
-@pytest.mark.parametrize("arguments", [[], ["tests/fixtures/stories/lisbon-tram-28.yaml", "--geodata-dir",
-                                                "tests/fixtures/geodata"]], ids=["stories", "fixture"])
+@pytest.mark.parametrize("arguments", [
+    ["stories/kim-russia-2023.yaml"],
+    ["tests/fixtures/stories/lisbon-tram-28.yaml", "--geodata-dir", "tests/fixtures/geodata"],
+    ["tests/fixtures/stories/lisbon-warsaw-rail.yaml", "--geodata-dir", "tests/fixtures/geodata"],
+], ids=["first-story", "city-fixture", "continental-fixture"])
 def test_build_script_reproduces_the_committed_basemaps(arguments):
-    result = subprocess.run([sys.executable, "scripts/build_basemap.py", "--check", *arguments], cwd=ROOT,
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run([sys.executable, str(BUILDER), "--check", *arguments], cwd=ROOT,
+                            capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stderr
+
+
+# --- the box: the whole-trip view on every screen, and data clipped exactly to it ----------------
+
+
+def world(lon: float, lat: float) -> tuple[float, float]:
+    """deck.gl's (math.gl's) lngLatToWorld: 512 px around the world at zoom 0, y growing northward."""
+    return (512 * (math.radians(lon) + math.pi) / (2 * math.pi),
+            512 * (math.pi + math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))) / (2 * math.pi))
+
+
+def lonlat(x: float, y: float) -> tuple[float, float]:
+    return (math.degrees(x / 512 * 2 * math.pi - math.pi),
+            math.degrees(2 * math.atan(math.exp(y / 512 * 2 * math.pi - math.pi)) - math.pi / 2))
+
+
+def overview_rect(bounds, width: int, height: int, legend: int) -> tuple[float, float, float, float]:
+    """(west, south, east, north) the reader sees of the whole-trip view: camera.js's overviewView (its
+    padding, its zoom cap) over math.gl's fitBounds, written out independently of the basemap builder."""
+    west, south, east, north = bounds
+    width, height = max(320, width), max(240, height)
+    pad = min(50, width / 10, height / 10)
+    bottom = min(height / 3, pad + legend)
+    (x0, y1), (x1, y0) = world(west, north), world(east, south)
+    scale_x, scale_y = (width - 2 * pad) / (x1 - x0), (height - pad - bottom) / (y1 - y0)
+    centre = ((x0 + x1) / 2, (y0 + y1) / 2 + (pad - bottom) / 2 / scale_y)
+    zoom = min(math.log2(min(scale_x, scale_y)), 12)
+    half_w, half_h = width / 2 / 2 ** zoom, height / 2 / 2 ** zoom
+    (w, s), (e, n) = lonlat(centre[0] - half_w, centre[1] - half_h), lonlat(centre[0] + half_w, centre[1] + half_h)
+    return w, s, e, n
+
+
+def trip_bounds(route: dict) -> tuple[float, float, float, float]:
+    """camera.js's tripBounds: the stops and every position of every leg."""
+    points = [stop["position"] for stop in route["storymap"]["stops"]]
+    points += [p for leg in route["features"] for p in leg["geometry"]["coordinates"]]
+    return (min(p[0] for p in points), min(p[1] for p in points), max(p[0] for p in points), max(p[1] for p in points))
+
+
+@pytest.mark.parametrize(("route_file", "basemap_file"), [
+    (ROOT / "geodata" / "kim-russia-2023.route.geojson", BASEMAP),
+    (FIXTURE_GEODATA / "lisbon-warsaw-rail.route.geojson", CONTINENTAL),
+    (FIXTURE_GEODATA / "lisbon-tram-28.route.geojson", FIXTURE_GEODATA / "lisbon-tram-28.basemap.geojson"),
+], ids=["first-story", "continental-fixture", "city-fixture"])
+def test_the_whole_trip_view_fits_inside_the_box_on_every_screen(route_file, basemap_file):
+    bounds = trip_bounds(json.loads(route_file.read_text(encoding="utf-8")))
+    box = json.loads(basemap_file.read_text(encoding="utf-8"))["storymap"]["box"]
+    margin_x, margin_y = (box["east"] - box["west"]) * 0.02, (box["north"] - box["south"]) * 0.02
+    for width, height in SCREENS:
+        for legend in LEGEND_HEIGHTS:
+            west, south, east, north = overview_rect(bounds, width, height, legend)
+            assert box["west"] + margin_x <= west and east <= box["east"] - margin_x, (width, height, legend)
+            assert box["south"] + margin_y <= south and north <= box["north"] - margin_y, (width, height, legend)
+
+
+def test_a_continental_trip_fits_the_budget_at_the_finest_level_that_fits():
+    # Lisbon to Warsaw: a box from the Gulf of Guinea to the Barents Sea, 3.29 MB at the finest level, 340 KB five steps coarser.
+    for path in (CONTINENTAL, BASEMAP):
+        size = path.stat().st_size
+        assert SIZE_BUDGET_BYTES / 1.8 < size <= SIZE_BUDGET_BYTES, (path.name, size)  # one step coarser is < 1/1.6
+
+
+def test_land_is_clipped_to_exactly_the_box():
+    basemap = json.loads(CONTINENTAL.read_text(encoding="utf-8"))
+    box = basemap["storymap"]["box"]
+    for zoom in (0, 9):
+        land = [shape(f["geometry"]) for f in shown_at(basemap, "land", zoom)]
+        west, south, east, north = (min(g.bounds[0] for g in land), min(g.bounds[1] for g in land),
+                                    max(g.bounds[2] for g in land), max(g.bounds[3] for g in land))
+        # Africa below, Russia to the east, Scandinavia above, Greenland to the west: land on every side
+        # reaches the box's very edge, so no gap can show between the data and the viewport's limit.
+        assert (west, south, east, north) == (box["west"], box["south"], box["east"], box["north"]), zoom
+
+
+def _tram_geodata(tmp_path):
+    shutil.copy(FIXTURE_GEODATA / "lisbon-tram-28.route.geojson", tmp_path)
+    return [sys.executable, str(BUILDER), str(FIXTURE_STORIES / "lisbon-tram-28.yaml"), "--geodata-dir", str(tmp_path)]
+
+
+def test_detail_is_reduced_until_the_file_fits_a_smaller_budget(tmp_path):
+    command = _tram_geodata(tmp_path)
+    result = subprocess.run([*command, "--budget-bytes", "12000"], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    written = tmp_path / "lisbon-tram-28.basemap.geojson"
+    assert 12_000 / 1.8 < written.stat().st_size <= 12_000
+    assert written.stat().st_size < (FIXTURE_GEODATA / "lisbon-tram-28.basemap.geojson").stat().st_size
+
+
+def test_a_budget_that_cannot_be_met_is_one_line_and_writes_nothing(tmp_path):
+    result = subprocess.run([*_tram_geodata(tmp_path), "--budget-bytes", "1000"], capture_output=True, text=True,
+                            timeout=600)
+    assert result.returncode == 1
+    assert re.fullmatch(r".*lisbon-tram-28\.basemap\.geojson: [\d,]+ bytes even at the coarsest level of detail "
+                        r"\(overview simplified to 216\.0 km, islands under 67,336 km² and towns under 7,784,780 "
+                        r"people left out\); the budget is 1,000 bytes; split the trip into stories of a smaller "
+                        r"area, or pass --budget-bytes\n", result.stderr), result.stderr
+    assert not (tmp_path / "lisbon-tram-28.basemap.geojson").exists()

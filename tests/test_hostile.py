@@ -15,7 +15,7 @@ import re
 import shutil
 
 import pytest
-from helpers import BUILT_IN_STORY, FIXTURE_GEODATA, FIXTURE_STORIES, ROOT
+from helpers import FIXTURE_GEODATA, FIXTURE_STORIES, ROOT, copy_first_story
 from hostile_cases import CASES
 from streamlit.testing.v1 import AppTest
 
@@ -147,8 +147,7 @@ def test_payload_in_every_text_field_is_inert_in_the_export(tmp_path):
     (lambda text: "", "not valid JSON"),
 ])
 def test_geodata_truncated_or_edited_by_hand(tmp_path, capsys, edit, message):
-    shutil.copytree(ROOT / "stories", tmp_path / "stories")
-    shutil.copytree(ROOT / "geodata", tmp_path / "geodata")
+    copy_first_story(tmp_path / "stories", tmp_path / "geodata")
     cache = tmp_path / "geodata" / "kim-russia-2023.geocode.json"
     cache.write_text(edit(cache.read_text(encoding="utf-8")), encoding="utf-8")
     broken = cache.read_bytes()
@@ -163,8 +162,7 @@ def test_geodata_truncated_or_edited_by_hand(tmp_path, capsys, edit, message):
 
 @pytest.mark.parametrize("route_text", ["{", '{"type": "FeatureCollection"}', "[]"])
 def test_route_file_edited_by_hand(tmp_path, capsys, route_text):
-    shutil.copytree(ROOT / "stories", tmp_path / "stories")
-    shutil.copytree(ROOT / "geodata", tmp_path / "geodata")
+    copy_first_story(tmp_path / "stories", tmp_path / "geodata")
     (tmp_path / "geodata" / "kim-russia-2023.route.geojson").write_text(route_text, encoding="utf-8")
     assert main(["validate", str(tmp_path / "stories" / "kim-russia-2023.yaml"),
                  "--geodata-dir", str(tmp_path / "geodata")]) == 1
@@ -242,8 +240,7 @@ def _break_geodata(geodata, story_id, suffix, how):
 @pytest.mark.parametrize(("name", "suffix", "how"), GEODATA_CASES, ids=[c[0] for c in GEODATA_CASES])
 def test_every_broken_geodata_file_is_a_located_problem_of_its_story_alone(tmp_path, capsys, name, suffix, how):
     stories, geodata = tmp_path / "stories", tmp_path / "geodata"
-    shutil.copytree(ROOT / "stories", stories)
-    shutil.copytree(ROOT / "geodata", geodata)
+    copy_first_story(stories, geodata)
     shutil.copy(FIXTURE_STORIES / "lisbon-tram-28.yaml", stories)
     shutil.copytree(FIXTURE_STORIES / "lisbon-tram-28", stories / "lisbon-tram-28")
     for path in FIXTURE_GEODATA.iterdir():
@@ -288,10 +285,8 @@ def test_an_unforeseen_failure_is_one_storys_problem(tmp_path, monkeypatch, caps
     import storymap.catalog as catalog
     shutil.copy(FIXTURE_STORIES / "lisbon-tram-28.yaml", tmp_path)
     shutil.copytree(FIXTURE_STORIES / "lisbon-tram-28", tmp_path / "lisbon-tram-28")
-    shutil.copy(BUILT_IN_STORY, tmp_path)
-    shutil.copytree(BUILT_IN_STORY.parent / "kim-russia-2023", tmp_path / "kim-russia-2023")
     geodata = tmp_path / "geodata"
-    shutil.copytree(ROOT / "geodata", geodata)
+    copy_first_story(tmp_path, geodata)
     for path in FIXTURE_GEODATA.iterdir():
         shutil.copy(path, geodata)
     real = catalog.checked_route

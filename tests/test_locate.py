@@ -185,6 +185,27 @@ def test_an_empty_answer_is_a_failure_and_not_cached(provider, story, tmp_path):
     report = geocode_story(story, nominatim(provider), cache_file=tmp_path / "c.json")
     assert [(f.query, f.reason) for f in report.failures] == [("Russky Island", "no result")]
     assert len(read_cache(tmp_path / "c.json")) == 2
+    assert failure_table(report.failures).splitlines() == [
+        "1 place(s) failed:",
+        "  Russky Island  [country RU, within 10 km of 43.03,131.89]: no result",
+        "    traps.yaml:33:7: stops[2].place: ways out, each one enough:",
+        "      1. pin the place, saying where the coordinates come from (inside its place:):",
+        '           pin: {lat: 0.0, lon: 0.0, reason: "read off <map or article> for Russky Island"}',
+        "      2. add it to geodata/curated-places.yaml (every story can then find it offline), under places:",
+        "           - id: russky-island",
+        "             name: Russky Island",
+        "             alt_names: []",
+        "             lat: 0.0",
+        "             lon: 0.0",
+        "             kind: site",
+        "             country: ru",
+        '             reference: "where the coordinates come from (an article, a map, Wikipedia)"',
+        "      3. a broader region or query: region: {near: {lat: 43.03, lon: 131.89}, within_km: 20}, or drop "
+        "near/within_km and keep country: ru",
+        "      4. another provider: python -m storymap geocode traps.yaml --provider nominatim --user-agent "
+        "'storymap (you@example.org)' (or --provider photon; --provider offline needs no network but knows only "
+        "towns of 500+ people and the curated places)",
+    ]
     # Not cached as "not found": the next run asks again.
     geocode_story(story, nominatim(provider), cache_file=tmp_path / "c.json")
     assert provider.count("Russky Island") == 2

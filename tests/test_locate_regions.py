@@ -12,7 +12,7 @@ import re
 import shutil
 
 import pytest
-from helpers import FIXTURE_STORIES, ROOT
+from helpers import FIXTURE_STORIES, copy_first_story
 
 from storymap.catalog import load_bundle, load_catalog
 from storymap.cli import main
@@ -270,8 +270,7 @@ def test_a_place_without_a_region_is_looked_up_in_the_storys_region(tmp_path):
 
 
 def test_the_first_storys_cache_edited_to_a_namesake_is_caught(tmp_path, capsys):
-    shutil.copytree(ROOT / "stories", tmp_path / "stories")
-    shutil.copytree(ROOT / "geodata", tmp_path / "geodata")
+    copy_first_story(tmp_path / "stories", tmp_path / "geodata")
     cache = tmp_path / "geodata" / "kim-russia-2023.geocode.json"
     edit_entry(cache, "Artyom", lat=40.4497, lon=50.332)  # Artyom Island, Azerbaijan
     story_file = tmp_path / "stories" / "kim-russia-2023.yaml"

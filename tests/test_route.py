@@ -9,11 +9,21 @@ import shutil
 import pytest
 from geographiclib.geodesic import Geodesic
 from helpers import BUILT_IN_STORY, FIXTURE_GEODATA, FIXTURE_STORIES, ROOT
+from hostile_cases import SPEED_CASES
 
 from storymap.cli import main
 from storymap.files import stable_json
 from storymap.locate import locate_places
-from storymap.route import build_route, densify, lonlat, route_problem, stop_times, unwrap, write_route
+from storymap.route import (
+    build_route,
+    densify,
+    leg_speed_problems,
+    lonlat,
+    route_problem,
+    stop_times,
+    unwrap,
+    write_route,
+)
 from storymap.story import load_story, parse_story
 
 
@@ -194,3 +204,26 @@ def test_cli_route_writes_the_file_and_validate_reports_a_missing_one(tmp_path, 
     assert "lisbon-tram-28.basemap.geojson is missing; run: python scripts/build_basemap.py" in capsys.readouterr().out
     shutil.copy(FIXTURE_GEODATA / "lisbon-tram-28.basemap.geojson", tmp_path)
     assert main(["validate", str(fixture), "--geodata-dir", str(tmp_path)]) == 0
+
+
+@pytest.mark.parametrize(("text", "expected"), [(t, e) for _, t, e in SPEED_CASES], ids=[n for n, _, _ in SPEED_CASES])
+def test_a_leg_faster_than_its_vehicle_is_reported_with_the_numbers(tmp_path, text, expected):
+    story = parse_story(text, "t.yaml", base_dir=FIXTURE_STORIES)
+    located, missing = locate_places(story, tmp_path)
+    assert missing == []
+    assert [str(p) for p in leg_speed_problems(story, located)] == expected
+
+
+def test_the_same_leg_at_a_possible_speed_is_fine(tmp_path):
+    text = next(t for n, t, _ in SPEED_CASES if n == "a time written in the wrong zone").replace('"10:40"', '"11:40"')
+    story = parse_story(text, "t.yaml", base_dir=FIXTURE_STORIES)
+    assert leg_speed_problems(story, locate_places(story, tmp_path)[0]) == []  # 503 km in 1.67 h: 302 km/h
+
+
+def test_validate_stops_a_story_with_an_impossible_leg(tmp_path, capsys):
+    _, text, expected = SPEED_CASES[0]
+    path = tmp_path / "lisbon-tram-28.yaml"  # the id of hostile_cases.BASE
+    path.write_text(text, encoding="utf-8")
+    shutil.copytree(FIXTURE_STORIES / "lisbon-tram-28", tmp_path / "lisbon-tram-28")
+    assert main(["validate", str(path), "--geodata-dir", str(tmp_path)]) == 1
+    assert capsys.readouterr().out.splitlines() == [line.replace("t.yaml", str(path), 1) for line in expected]

@@ -148,8 +148,12 @@ def test_load_all_keeps_going_past_a_broken_story(tmp_path):
     assert results[1][1].id == "kim-russia-2023"
 
 
-def test_story_paths_lists_yaml_files_sorted():
-    assert story_paths(ROOT / "stories") == [BUILT_IN_STORY]
+def test_story_paths_lists_yaml_files_sorted(tmp_path):
+    for name in ("b-story.yaml", "a-story.yaml", "story.schema.json", "notes.txt"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    (tmp_path / "c-story").mkdir()
+    assert story_paths(tmp_path) == [tmp_path / "a-story.yaml", tmp_path / "b-story.yaml"]
+    assert BUILT_IN_STORY in story_paths(ROOT / "stories")
 
 
 def test_story_json_is_plain_data():
