@@ -93,6 +93,6 @@ def test_labels_and_attribution(basemap):
 @pytest.mark.parametrize("arguments", [[], ["tests/fixtures/stories/lisbon-tram-28.yaml", "--geodata-dir",
                                                 "tests/fixtures/geodata"]], ids=["stories", "fixture"])
 def test_build_script_reproduces_the_committed_basemaps(arguments):
-    result = subprocess.run([sys.executable, "scripts/build_basemap.py", "--check", *arguments], cwd=ROOT,
+    result = subprocess.run([sys.executable, "-m", "storymap.basemap", "--check", *arguments], cwd=ROOT,
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr

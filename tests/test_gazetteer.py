@@ -13,7 +13,7 @@ from storymap.gazetteer import GAZETTEER_PATH, GazetteerError, GazetteerGeocoder
 
 
 def test_build_script_reproduces_the_committed_gazetteer():
-    result = subprocess.run([sys.executable, "scripts/build_gazetteer.py", "--check"], cwd=ROOT,
+    result = subprocess.run([sys.executable, "-m", "storymap.gazetteer_build", "--check"], cwd=ROOT,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
 

