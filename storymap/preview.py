@@ -1,0 +1,56 @@
+"""`storymap preview [STORY]`: the page on a story, rerun in the browser whenever its files change.
+
+It starts the same page as `make run` (app.py, through Streamlit, in a process of its own) with two
+settings changed: Streamlit watches the stories and geodata folders, and reruns open pages when a
+file there changes (`server.runOnSave`). The app already keys its catalog on the content of every
+story, source and geodata file, so the rerun shows the new text. The deployed page keeps watching
+off (.streamlit/config.toml: a watcher per session halved how many sessions a process holds).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import webbrowser
+from pathlib import Path
+
+from storymap.errors import StorymapError
+from storymap.model import Story
+from storymap.paths import GEODATA_ENV, PROJECT_ROOT, STORIES_ENV
+
+
+def page_script() -> Path:
+    """app.py: in the checkout, or where `pip install` put it (<prefix>/share/storymap)."""
+    for candidate in (PROJECT_ROOT / "app.py", Path(sys.prefix) / "share" / "storymap" / "app.py"):
+        if candidate.is_file():
+            return candidate
+    raise StorymapError("the page (app.py) is not installed; reinstall storymap: pip install 'storymap[maps]'")
+
+
+def streamlit_command(script: Path, stories_dir: Path, geodata_dir: Path, port: int) -> list[str]:
+    """The `streamlit run` command line of a preview: the page, watching the story folders."""
+    return [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+            "--server.headless", "true", "--server.runOnSave", "true", "--server.fileWatcherType", "auto",
+            "--server.folderWatchList", str(stories_dir.resolve()),
+            "--server.folderWatchList", str(geodata_dir.resolve())]
+
+
+def preview(story: Story | None, stories_dir: Path, geodata_dir: Path, *, port: int = 8501,
+            browser: bool = False) -> int:
+    """Serve the page until Ctrl-C; its exit code."""
+    script = page_script()
+    env = dict(os.environ, **{STORIES_ENV: str(stories_dir.resolve()), GEODATA_ENV: str(geodata_dir.resolve())})
+    url = f"http://localhost:{port}/" + (f"?story={story.id}" if story else "")
+    print(f"preview: {url}  (reloads when a file in {stories_dir} or {geodata_dir} changes; Ctrl-C stops it)",
+          file=sys.stderr, flush=True)
+    # From the page's own folder, so Streamlit finds its settings (.streamlit/) and static/ there.
+    process = subprocess.Popen(streamlit_command(script, stories_dir, geodata_dir, port), cwd=script.parent, env=env)
+    if browser:
+        webbrowser.open(url)
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        process.terminate()
+        process.wait()
+        return 0
