@@ -72,16 +72,21 @@ def read_table(path: Path) -> pd.DataFrame:
     name = display_path(path)
     try:
         read_limited(path, MAX_STORY_FILE_BYTES)
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", skipinitialspace=True)
+        # No header row for pandas: a row longer than the first is then an error, not an index column.
+        cells = pd.read_csv(path, header=None, dtype=str, keep_default_na=False, encoding="utf-8",
+                            skipinitialspace=True)
     except DataFileError as exc:
         raise StoryError([Problem(name, 1, 1, "", f"{name} {exc.reason}; check the path")]) from None
     except UnicodeDecodeError:
         raise StoryError([Problem(name, 1, 1, "", "not UTF-8 text; save the spreadsheet as CSV UTF-8")]) from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
-        line = re.search(r"line (\d+)", str(exc))
-        raise StoryError([Problem(name, int(line.group(1)) if line else 1, 1, "",
+        # pandas counts "line N" from 1 and "row N" from 0 (the header is row 0).
+        line, row = re.search(r"line (\d+)", str(exc)), re.search(r"row (\d+)", str(exc))
+        number = int(line.group(1)) if line else int(row.group(1)) + 1 if row else 1
+        raise StoryError([Problem(name, number, 1, "",
                                   f"not a CSV table ({str(exc).strip()}); save the spreadsheet as CSV, "
                                   "one row per stop")]) from None
+    return pd.DataFrame(cells.values[1:], columns=[str(c) for c in cells.values[0]])
 
 
 def stops_from_table(frame: pd.DataFrame, file: str) -> list[dict]:
