@@ -98,6 +98,8 @@ def pick_story(catalog: Catalog, show_picker: bool) -> tuple[Path, StoryBundle |
         return None
     ids = [path.stem for path, _ in catalog]
     wanted = query_value("story")
+    if wanted is None and os.environ.get("STORYMAP_STORY") in ids:  # `storymap preview <id>`
+        wanted = os.environ["STORYMAP_STORY"]
     if wanted is not None and wanted not in ids:
         st.info("That story link does not match any story here; showing the first story instead.")
         wanted = None

@@ -1,7 +1,7 @@
 """`storymap preview [STORY]`: the page on a story, rerun in the browser whenever its files change.
 
-It starts the same page as `make run` (app.py, through Streamlit, in a process of its own) with two
-settings changed: Streamlit watches the stories and geodata folders, and reruns open pages when a
+The command becomes the Streamlit server of the page (app.py, exec'd, so Ctrl-C and signals reach
+it directly) with two settings changed: Streamlit watches the stories and geodata folders, and reruns open pages when a
 file there changes (`server.runOnSave`). The app already keys its catalog on the content of every
 story, source and geodata file, so the rerun shows the new text. The deployed page keeps watching
 off (.streamlit/config.toml: a watcher per session halved how many sessions a process holds).
@@ -10,14 +10,16 @@ off (.streamlit/config.toml: a watcher per session halved how many sessions a pr
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
-import webbrowser
 from pathlib import Path
 
 from storymap.errors import StorymapError
 from storymap.model import Story
 from storymap.paths import GEODATA_ENV, PROJECT_ROOT, STORIES_ENV
+from storymap.story import display_path
+
+# The story the page opens on when its link names none.
+STORY_ENV = "STORYMAP_STORY"
 
 
 def page_script() -> Path:
@@ -38,19 +40,17 @@ def streamlit_command(script: Path, stories_dir: Path, geodata_dir: Path, port: 
 
 def preview(story: Story | None, stories_dir: Path, geodata_dir: Path, *, port: int = 8501,
             browser: bool = False) -> int:
-    """Serve the page until Ctrl-C; its exit code."""
+    """Become the Streamlit server (exec: Ctrl-C, signals and the exit code are its own); returns only on failure."""
     script = page_script()
     env = dict(os.environ, **{STORIES_ENV: str(stories_dir.resolve()), GEODATA_ENV: str(geodata_dir.resolve())})
-    url = f"http://localhost:{port}/" + (f"?story={story.id}" if story else "")
-    print(f"preview: {url}  (reloads when a file in {stories_dir} or {geodata_dir} changes; Ctrl-C stops it)",
-          file=sys.stderr, flush=True)
-    # From the page's own folder, so Streamlit finds its settings (.streamlit/) and static/ there.
-    process = subprocess.Popen(streamlit_command(script, stories_dir, geodata_dir, port), cwd=script.parent, env=env)
+    if story is not None:
+        env[STORY_ENV] = story.id
+    command = streamlit_command(script, stories_dir, geodata_dir, port)
     if browser:
-        webbrowser.open(url)
-    try:
-        return process.wait()
-    except KeyboardInterrupt:
-        process.terminate()
-        process.wait()
-        return 0
+        command += ["--server.headless", "false"]  # Streamlit opens the browser once it is listening
+    print(f"preview: http://localhost:{port}/ (reruns when a file in {display_path(stories_dir)} or "
+          f"{display_path(geodata_dir)} changes; Ctrl-C stops it)", file=sys.stderr, flush=True)
+    # From the page's own folder, so Streamlit finds its settings (.streamlit/) and static/ there.
+    os.chdir(script.parent)
+    os.execve(sys.executable, command, env)
+    return 1  # pragma: no cover - execve does not return
