@@ -28,6 +28,7 @@ from storymap.locate import (
     geocode_story,
     locate_places,
     make_geocode,
+    story_places,
 )
 from storymap.model import Story
 from storymap.paths import basemap_path
@@ -98,7 +99,9 @@ def geocode_step(story: Story, geodata_dir: Path, options: Options, stream) -> s
     target = cache_path(story, geodata_dir)
     located, missing = locate_places(story, geodata_dir)
     if not missing:
-        return f"fresh, {len(located)} places in {display_path(target)}"
+        pinned = sum(1 for use in story_places(story) if use.place.pin is not None)
+        cached = f", {len(located) - pinned} cached in {display_path(target)}" if len(located) > pinned else ""
+        return f"fresh: nothing to look up ({pinned} pinned{cached})"
     provider = chosen_provider(options, stream)
     try:
         geocode = make_geocode(provider, options.user_agent, options.endpoint)
