@@ -22,13 +22,13 @@ from storymap.catalog import StoryBundle
 from storymap.catalog import load_catalog as load_bundles
 from storymap.deck import player_config
 from storymap.errors import Problem, StoryError
+from storymap.export import PLAYER_DIR  # the package's own copy, wherever it is installed
 from storymap.limits import MAX_DATA_FILE_BYTES, MAX_QUERY_VALUE_CHARS, MAX_SOURCE_TEXT_BYTES, MAX_STORY_FILE_BYTES
 from storymap.model import Story
 from storymap.story import story_paths
 from storymap.textversion import text_version_html
 
 MAX_HASHED_BYTES = max(MAX_DATA_FILE_BYTES, MAX_SOURCE_TEXT_BYTES, MAX_STORY_FILE_BYTES)
-PLAYER_DIR = Path(__file__).resolve().parent / "storymap" / "player"
 STATIC_DIR = Path(__file__).resolve().parent / "static"  # what Streamlit serves at /app/static (-> geodata)
 DWELL_RANGE_SECONDS = (1.0, 120.0)
 MODES = ("page", "present")

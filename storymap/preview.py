@@ -32,10 +32,13 @@ def page_script() -> Path:
 
 def streamlit_command(script: Path, stories_dir: Path, geodata_dir: Path, port: int) -> list[str]:
     """The `streamlit run` command line of a preview: the page, watching the story folders."""
-    return [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-            "--server.headless", "true", "--server.runOnSave", "true", "--server.fileWatcherType", "auto",
-            "--server.folderWatchList", str(stories_dir.resolve()),
-            "--server.folderWatchList", str(geodata_dir.resolve())]
+    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+               "--server.headless", "true", "--server.runOnSave", "true", "--server.fileWatcherType", "auto",
+               "--server.folderWatchList", str(stories_dir.resolve()),
+               "--server.folderWatchList", str(geodata_dir.resolve())]
+    if not (script.parent / "static").is_dir():  # an installed page: no static -> geodata link, data goes inline
+        command += ["--server.enableStaticServing", "false"]
+    return command
 
 
 def preview(story: Story | None, stories_dir: Path, geodata_dir: Path, *, port: int = 8501,

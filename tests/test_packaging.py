@@ -2,19 +2,37 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
+import sysconfig
+import time
+import urllib.request
 import zipfile
+from pathlib import Path
 
-from helpers import ROOT
+import pytest
+from helpers import FIXTURE_GEODATA, FIXTURE_STORIES, ROOT
+from streamlit_client import Viewer, run_async
+
+from storymap.preview import streamlit_command
+
+START_SECONDS = 90
 
 
-def test_the_wheel_has_the_command_the_player_the_schemas_and_the_page(tmp_path):
-    # --no-build-isolation: the virtualenv's own setuptools, so the test needs no index.
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    """The wheel `pip install .` would install, built with the virtualenv's own setuptools (no index)."""
+    folder = tmp_path_factory.mktemp("wheel")
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                            str(ROOT), "-w", str(tmp_path)], capture_output=True, text=True, timeout=300)
+                            str(ROOT), "-w", str(folder)], capture_output=True, text=True, timeout=300)
     assert built.returncode == 0, built.stderr
-    [wheel] = tmp_path.glob("storymap-*.whl")
+    [path] = folder.glob("storymap-*.whl")
+    return path
+
+
+def test_the_wheel_has_the_command_the_player_the_schemas_and_the_page(wheel):
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         entry_points = archive.read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
@@ -31,3 +49,57 @@ def test_the_wheel_has_the_command_the_player_the_schemas_and_the_page(tmp_path)
         if line and not line.startswith("#"):
             assert f"Requires-Dist: {line}\n" in metadata
     assert 'Requires-Dist: basemap-data-hires==2.0.0; extra == "maps"' in metadata
+
+
+def test_the_installed_page_serves_a_story_away_from_the_checkout(wheel, tmp_path):
+    """Installed under a prefix of its own (the dependencies are this virtualenv's), the page that
+    `storymap preview` runs finds its player and settings there, and a stories folder given by path."""
+    prefix = tmp_path / "prefix"
+    installed = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
+                                "--prefix", str(prefix), str(wheel)], capture_output=True, text=True, timeout=300)
+    assert installed.returncode == 0, installed.stderr
+    site = prefix / Path(sysconfig.get_path("purelib")).relative_to(sysconfig.get_paths()["data"])
+    script = prefix / "share" / "storymap" / "app.py"
+    shutil.copytree(FIXTURE_STORIES, tmp_path / "stories")
+    shutil.copytree(FIXTURE_GEODATA, tmp_path / "geodata")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STORYMAP_")}
+    env.update(PYTHONPATH=str(site), STORYMAP_STORIES_DIR=str(tmp_path / "stories"))
+    imported = subprocess.run([sys.executable, "-c", "import storymap; print(storymap.__file__)"], env=env,
+                              cwd=script.parent, capture_output=True, text=True, timeout=60).stdout.strip()
+    assert imported == str(site / "storymap" / "__init__.py")  # the installed copy, not this checkout
+    log = tmp_path / "server.log"
+    server = subprocess.Popen(streamlit_command(script, tmp_path / "stories", tmp_path / "geodata", port),
+                              cwd=script.parent, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    try:
+        wait_for_health(f"http://127.0.0.1:{port}", server, log)
+
+        async def session():
+            async with Viewer(f"http://127.0.0.1:{port}") as viewer:
+                return await viewer.run("story=lisbon-tram-28", keep_text=True)
+        run = run_async(session())
+        page = "\n".join(run.texts)
+        assert run.status == "FINISHED_SUCCESSFULLY" and "The view over Alfama." in page, log.read_text()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def free_port() -> int:
+    import socket
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_health(url: str, server: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_SECONDS
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+                if reply.read() == b"ok":
+                    return
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the installed page did not start: {log.read_text()}")
+            time.sleep(0.2)  # polling the health check; the deadline bounds the wait
