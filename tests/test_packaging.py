@@ -7,18 +7,14 @@ import shutil
 import subprocess
 import sys
 import sysconfig
-import time
-import urllib.request
 import zipfile
 from pathlib import Path
 
 import pytest
-from helpers import FIXTURE_GEODATA, FIXTURE_STORIES, ROOT
+from helpers import FIXTURE_GEODATA, FIXTURE_STORIES, ROOT, free_port, wait_for_health
 from streamlit_client import Viewer, run_async
 
 from storymap.preview import streamlit_command
-
-START_SECONDS = 90
 
 
 @pytest.fixture(scope="module")
@@ -84,22 +80,3 @@ def test_the_installed_page_serves_a_story_away_from_the_checkout(wheel, tmp_pat
         server.terminate()
         server.wait(timeout=20)
 
-
-def free_port() -> int:
-    import socket
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for_health(url: str, server: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_SECONDS
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
-                if reply.read() == b"ok":
-                    return
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the installed page did not start: {log.read_text()}")
-            time.sleep(0.2)  # polling the health check; the deadline bounds the wait

@@ -8,22 +8,12 @@ import os
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
-from helpers import FIXTURE_GEODATA, FIXTURE_STORIES, ROOT
+from helpers import FIXTURE_GEODATA, FIXTURE_STORIES, ROOT, free_port, wait_for_health
 from streamlit_client import Viewer, run_async
 
-START_SECONDS = 90
 CHANGE_SECONDS = 60
-
-
-def free_port() -> int:
-    import socket
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -38,17 +28,11 @@ def served(tmp_path):
                                 "--stories", str(tmp_path / "stories")], cwd=ROOT, env=env,
                                stdout=log.open("w"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + START_SECONDS
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
-                if reply.read() == b"ok":
-                    break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"preview did not start: {log.read_text()}")
-            time.sleep(0.2)  # polling the health check; the deadline above bounds the wait
+    try:
+        wait_for_health(url, process, log)
+    except AssertionError:
+        process.kill()
+        raise
     yield url, tmp_path
     process.terminate()  # preview became the server (exec): this stops it
     try:
