@@ -8,7 +8,7 @@ PORT ?= 8501
 .PHONY: run test check lint player-test bench validate debian-packages clean
 
 run: $(VENV)/.run-deps
-	$(BIN)/storymap preview --port $(PORT)
+	$(BIN)/storymap serve --port $(PORT)
 
 test: $(VENV)/.test-deps debian-packages lint
 	cd player-build && npm test

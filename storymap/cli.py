@@ -216,8 +216,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 def _cmd_preview(args: argparse.Namespace) -> int:
     from storymap.preview import preview
-    story = load_story(story_path(args.story, args.stories_dir)) if args.story else None
-    return preview(story, args.stories_dir, args.geodata_dir, port=args.port, browser=args.browser)
+    story = load_story(story_path(args.story, args.stories_dir)) if getattr(args, "story", None) else None
+    return preview(story, args.stories_dir, args.geodata_dir, port=args.port, browser=args.browser,
+                   watch=args.command == "preview")
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
@@ -364,6 +365,16 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--browser", action="store_true", help="open a browser window on it")
     _folders(preview, top=False)
     preview.set_defaults(run=_cmd_preview)
+
+    serve = commands.add_parser(
+        "serve", help="serve the page on every story, as deployed (no file watching)",
+        description="Start the page (Streamlit) with the settings of .streamlit/config.toml: stories are "
+        "re-read when their files change by content on the next run, but open pages are not rerun, and no "
+        "watcher per session costs memory (docs/deploy.md). This is what make run starts.")
+    serve.add_argument("--port", type=int, default=8501, help="the port to serve on (default 8501)")
+    serve.add_argument("--browser", action="store_true", help="open a browser window on it")
+    _folders(serve, top=False)
+    serve.set_defaults(run=_cmd_preview)
 
     export = commands.add_parser(
         "export", help="write one self-contained HTML file that plays the story offline",

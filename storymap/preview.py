@@ -30,29 +30,33 @@ def page_script() -> Path:
     raise StorymapError("the page (app.py) is not installed; reinstall storymap: pip install 'storymap[maps]'")
 
 
-def streamlit_command(script: Path, stories_dir: Path, geodata_dir: Path, port: int) -> list[str]:
-    """The `streamlit run` command line of a preview: the page, watching the story folders."""
-    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-               "--server.headless", "true", "--server.runOnSave", "true", "--server.fileWatcherType", "auto",
-               "--server.folderWatchList", str(stories_dir.resolve()),
-               "--server.folderWatchList", str(geodata_dir.resolve())]
+def streamlit_command(script: Path, stories_dir: Path, geodata_dir: Path, port: int, watch: bool = True) -> list[str]:
+    """The `streamlit run` command line of the page; `watch`: rerun open pages when the story folders change."""
+    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)]
+    if watch:
+        command += ["--server.headless", "true", "--server.runOnSave", "true", "--server.fileWatcherType", "auto",
+                    "--server.folderWatchList", str(stories_dir.resolve()),
+                    "--server.folderWatchList", str(geodata_dir.resolve())]
     if not (script.parent / "static").is_dir():  # an installed page: no static -> geodata link, data goes inline
         command += ["--server.enableStaticServing", "false"]
     return command
 
 
 def preview(story: Story | None, stories_dir: Path, geodata_dir: Path, *, port: int = 8501,
-            browser: bool = False) -> int:
-    """Become the Streamlit server (exec: Ctrl-C, signals and the exit code are its own); returns only on failure."""
+            browser: bool = False, watch: bool = True) -> int:
+    """Become the Streamlit server (exec: Ctrl-C, signals and the exit code are its own); returns only on
+    failure. Without `watch`, the page as deployed (`storymap serve`, `make run`)."""
     script = page_script()
     env = dict(os.environ, **{STORIES_ENV: str(stories_dir.resolve()), GEODATA_ENV: str(geodata_dir.resolve())})
     if story is not None:
         env[STORY_ENV] = story.id
-    command = streamlit_command(script, stories_dir, geodata_dir, port)
+    command = streamlit_command(script, stories_dir, geodata_dir, port, watch)
     if browser:
         command += ["--server.headless", "false"]  # Streamlit opens the browser once it is listening
-    print(f"preview: http://localhost:{port}/ (reruns when a file in {display_path(stories_dir)} or "
-          f"{display_path(geodata_dir)} changes; Ctrl-C stops it)", file=sys.stderr, flush=True)
+    what = (f"reruns when a file in {display_path(stories_dir)} or {display_path(geodata_dir)} changes"
+            if watch else f"stories in {display_path(stories_dir)}")
+    print(f"{'preview' if watch else 'serve'}: http://localhost:{port}/ ({what}; Ctrl-C stops it)",
+          file=sys.stderr, flush=True)
     # From the page's own folder, so Streamlit finds its settings (.streamlit/) and static/ there.
     os.chdir(script.parent)
     os.execve(sys.executable, command, env)

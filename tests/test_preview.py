@@ -17,14 +17,16 @@ CHANGE_SECONDS = 60
 
 
 @pytest.fixture
-def served(tmp_path):
-    """`storymap preview lisbon-tram-28` on a copy of the fixture story, its geodata beside it."""
+def served(tmp_path, request):
+    """`storymap preview lisbon-tram-28` (or the command the test names) on a copy of the fixture story,
+    its geodata beside it."""
     shutil.copytree(FIXTURE_STORIES, tmp_path / "stories")
     shutil.copytree(FIXTURE_GEODATA, tmp_path / "geodata")
     port = free_port()
     log = tmp_path / "preview.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("STORYMAP_")}
-    process = subprocess.Popen([sys.executable, "-m", "storymap", "preview", "lisbon-tram-28", "--port", str(port),
+    command = getattr(request, "param", ["preview", "lisbon-tram-28"])
+    process = subprocess.Popen([sys.executable, "-m", "storymap", *command, "--port", str(port),
                                 "--stories", str(tmp_path / "stories")], cwd=ROOT, env=env,
                                stdout=log.open("w"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -75,3 +77,14 @@ def test_an_open_page_follows_edits_to_the_story_its_sources_and_its_geodata(ser
 
     run_async(session())
 
+
+
+@pytest.mark.parametrize("served", [["serve"]], indirect=True)
+def test_serve_is_the_page_on_the_folder_given(served):
+    url, _ = served
+
+    async def session():
+        async with Viewer(url) as viewer:
+            return await viewer.run("story=lisbon-tram-28", keep_text=True)
+    run = run_async(session())
+    assert run.status == "FINISHED_SUCCESSFULLY" and "The view over Alfama." in "\n".join(run.texts)
