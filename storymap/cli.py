@@ -207,10 +207,19 @@ def next_steps(story_id: str, stories_dir: Path) -> str:
 
 def _cmd_import(args: argparse.Namespace) -> int:
     from storymap.table import import_table
-    target = Path(args.output)
+    target = story_path(args.output, args.stories_dir)
     text, count = import_table(Path(args.table), target)
     write_atomic(target, text)
-    print(f"wrote {display_path(target)} ({count} stops); next: storymap build {target.stem}", file=sys.stderr)
+    print(f"wrote {display_path(target)} ({count} stops)", file=sys.stderr)
+    try:
+        load_story(target)  # the story's own checks: quotes against their sources, ids, time order
+    except StoryError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"{display_path(target)} does not validate yet: fix the {len(exc.problems)} problem(s) above, "
+              f"then run: storymap build {target.stem}", file=sys.stderr)
+        return 1
+    print(f"next: storymap build {target.stem}", file=sys.stderr)
     return 0
 
 
@@ -296,7 +305,8 @@ def build_parser() -> argparse.ArgumentParser:
         "summary and query (or lat and lon) are required. When the output file exists (from "
         "`storymap new`), its other fields are kept and its stops replaced.")
     importer.add_argument("table", help="the CSV file (UTF-8, first row the column names)")
-    importer.add_argument("-o", "--output", required=True, help="the story file to write, e.g. stories/<id>.yaml")
+    importer.add_argument("-o", "--output", required=True,
+                          help="the story to write: a file (stories/<id>.yaml) or an id, in the stories folder")
     _folders(importer, top=False)
     importer.set_defaults(run=_cmd_import)
 

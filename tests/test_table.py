@@ -44,7 +44,7 @@ def test_import_writes_a_story_that_validates_and_show_csv_gives_the_table_back(
     table.write_text(TABLE, encoding="utf-8")
     story_file = folder / "lisbon-tram-28.yaml"
     assert main(["import", str(table), "-o", str(story_file)]) == 0
-    assert "(2 stops); next: storymap build lisbon-tram-28" in capsys.readouterr().err
+    assert capsys.readouterr().err.endswith("(2 stops)\nnext: storymap build lisbon-tram-28\n")
     story = load_story(story_file)  # quotes verified against the source
     assert story.title == "Tram 28 across Lisbon"  # the file's own fields are kept
     assert [stop.id for stop in story.stops] == ["martim-moniz", "prazeres"]
@@ -116,7 +116,11 @@ def test_table_problems_name_file_row_and_column(tmp_path, monkeypatch, table, p
 def test_import_to_a_new_file_starts_from_the_template(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "stops.csv").write_text(TABLE, encoding="utf-8")
-    assert main(["import", "stops.csv", "-o", "stories/trip.yaml"]) == 0
+    monkeypatch.setenv("STORYMAP_STORIES_DIR", str(tmp_path / "stories"))
+    assert main(["import", "stops.csv", "-o", "trip"]) == 1  # written, but the template's fields are still <...>
+    err = capsys.readouterr().err
+    assert "trip.yaml:" in err and "time_zone: " in err
+    assert err.rstrip().endswith("does not validate yet: fix the 4 problem(s) above, then run: storymap build trip")
     text = (tmp_path / "stories" / "trip.yaml").read_text(encoding="utf-8")
     assert "id: trip\n" in text and "title: <headline of the story>" in text
     assert "Tram 28 leaves Martim Moniz and climbs into Graça" in text
