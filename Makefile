@@ -1,4 +1,4 @@
-# The two commands of the README: `make run` (install and start the app) and `make test`
+# The two commands of the README: `make run` (install the package and start the app) and `make test`
 # (install everything the tests need, then run the whole suite). Both build .venv on first use.
 PYTHON ?= python3
 VENV ?= .venv
@@ -8,7 +8,7 @@ PORT ?= 8501
 .PHONY: run test check lint player-test bench validate debian-packages clean
 
 run: $(VENV)/.run-deps
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/storymap serve --port $(PORT)
 
 test: $(VENV)/.test-deps debian-packages lint
 	cd player-build && npm test
@@ -40,19 +40,21 @@ bench: $(VENV)/.test-deps debian-packages
 	$(BIN)/python bench/run.py
 
 validate: $(VENV)/.run-deps
-	$(BIN)/python -m storymap validate
+	$(BIN)/storymap validate
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "storymap needs Python 3.11 or newer; set PYTHON=python3.11")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.run-deps: requirements.txt | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+# The package itself, editable (the `storymap` command runs this checkout), with the map-data extra
+# an author needs to build a story (`storymap build`).
+$(VENV)/.run-deps: pyproject.toml requirements.txt requirements-maps.txt | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e '.[maps]'
 	touch $@
 
-$(VENV)/.test-deps: requirements.txt requirements-dev.txt | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+$(VENV)/.test-deps: pyproject.toml requirements.txt requirements-maps.txt requirements-dev.txt | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -e '.[maps]'
 	touch $@ $(VENV)/.run-deps
 
 # Browser tests drive Debian's chromium through Playwright (no browser download); Node.js and npm

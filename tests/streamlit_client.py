@@ -65,6 +65,13 @@ class Viewer:
         back.rerun_script.cached_message_hashes.extend(self._cached_hashes)
         started = time.perf_counter()
         await self._socket.send(back.SerializeToString())
+        return await self._until_finished(query, started, keep_text)
+
+    async def next_run(self, keep_text: bool = True) -> Run:
+        """Wait for a run the server starts by itself (a preview rerunning on a file change); its end."""
+        return await self._until_finished("", time.perf_counter(), keep_text)
+
+    async def _until_finished(self, query: str, started: float, keep_text: bool) -> Run:
         received = deltas = 0
         texts: list[str] = []
         script_ms = None

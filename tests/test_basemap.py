@@ -107,7 +107,7 @@ def test_labels_and_attribution(basemap):
     ["tests/fixtures/stories/lisbon-warsaw-rail.yaml", "--geodata-dir", "tests/fixtures/geodata"],
 ], ids=["first-story", "city-fixture", "continental-fixture"])
 def test_build_script_reproduces_the_committed_basemaps(arguments):
-    result = subprocess.run([sys.executable, str(BUILDER), "--check", *arguments], cwd=ROOT,
+    result = subprocess.run([sys.executable, "-m", "storymap.basemap", "--check", *arguments], cwd=ROOT,
                             capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stderr
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -75,7 +76,7 @@ def test_every_command_has_help(command, capsys):
     with pytest.raises(SystemExit) as exited:
         main([command, "--help"])
     assert exited.value.code == 0
-    assert "usage: python -m storymap " + command in capsys.readouterr().out
+    assert "usage: storymap " + command in capsys.readouterr().out
 
 
 def test_no_command_is_a_usage_error(capsys):
@@ -98,3 +99,44 @@ def test_an_unforeseen_failure_is_one_line_not_a_traceback(monkeypatch, capsys):
     err = capsys.readouterr().err
     assert err.startswith("storymap show: unexpected ZeroDivisionError: simulated; this is a bug in storymap")
     assert "Traceback" not in err and err.count("\n") == 1
+
+
+@pytest.fixture
+def elsewhere(tmp_path, monkeypatch):
+    """A stories folder outside the checkout with its geodata beside it, and no folder set in the environment."""
+    monkeypatch.delenv("STORYMAP_STORIES_DIR", raising=False)
+    monkeypatch.delenv("STORYMAP_GEODATA_DIR", raising=False)
+    shutil.copytree(FIXTURE_STORIES, tmp_path / "stories")
+    shutil.copytree(FIXTURE_GEODATA, tmp_path / "geodata")
+    return tmp_path / "stories"
+
+
+@pytest.mark.parametrize("where", ["after", "before", "environment"])
+def test_every_story_command_takes_the_stories_folder(elsewhere, where, monkeypatch, capsys, tmp_path):
+    def command(*words):
+        if where == "environment":
+            monkeypatch.setenv("STORYMAP_STORIES_DIR", str(elsewhere))
+            return list(words)
+        folder = ["--stories", str(elsewhere)]
+        return folder + list(words) if where == "before" else list(words) + folder
+
+    assert main(command("validate")) == 0
+    assert "lisbon-tram-28.yaml: ok (3 stops" in capsys.readouterr().err
+    assert main(command("show", "lisbon-tram-28")) == 0  # by id, found in that folder
+    assert "Tram 28 across Lisbon" in capsys.readouterr().out
+    assert main(command("route")) == 0
+    assert main(command("build")) == 0
+    assert "lisbon-tram-28: basemap: fresh" in capsys.readouterr().err
+    assert main(command("export", "lisbon-tram-28", "-o", str(tmp_path / "out.html"))) == 0
+    assert main(command("new", "second-trip")) == 0
+    assert (elsewhere / "second-trip.yaml").is_file()
+    assert not (ROOT / "stories" / "second-trip.yaml").exists()
+
+
+def test_geodata_can_live_apart_from_the_stories(elsewhere, tmp_path, monkeypatch, capsys):
+    apart = tmp_path / "maps"
+    (tmp_path / "geodata").rename(apart)
+    assert main(["validate", "--stories", str(elsewhere)]) == 1
+    assert "lisbon-tram-28.route.geojson is missing" in capsys.readouterr().out
+    monkeypatch.setenv("STORYMAP_GEODATA_DIR", str(apart))
+    assert main(["validate", "--stories", str(elsewhere)]) == 0

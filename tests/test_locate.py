@@ -379,7 +379,7 @@ def test_cli_geocode_reports_failures_exits_1_and_a_warm_run_asks_nothing(provid
     assert len(provider.requests) == before
     assert "0 looked up" in capsys.readouterr().err
     assert main(["route", str(story_file), "--geodata-dir", str(tmp_path / "geodata")]) == 0
-    built = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_basemap.py"), str(story_file),
+    built = subprocess.run([sys.executable, "-m", "storymap.basemap", str(story_file),
                             "--geodata-dir", str(tmp_path / "geodata")], capture_output=True, text=True, timeout=300)
     assert built.returncode == 0, built.stderr
     assert main(["validate", str(story_file), "--geodata-dir", str(tmp_path / "geodata")]) == 0

@@ -201,7 +201,7 @@ def test_cli_route_writes_the_file_and_validate_reports_a_missing_one(tmp_path, 
     assert main(["route", str(fixture), "--geodata-dir", str(tmp_path)]) == 0
     assert "2 legs" in capsys.readouterr().err
     assert main(["validate", str(fixture), "--geodata-dir", str(tmp_path)]) == 1
-    assert "lisbon-tram-28.basemap.geojson is missing; run: python scripts/build_basemap.py" in capsys.readouterr().out
+    assert "lisbon-tram-28.basemap.geojson is missing; run: storymap basemap" in capsys.readouterr().out
     shutil.copy(FIXTURE_GEODATA / "lisbon-tram-28.basemap.geojson", tmp_path)
     assert main(["validate", str(fixture), "--geodata-dir", str(tmp_path)]) == 0
 

