@@ -53,8 +53,8 @@ $(VENV)/.run-deps: pyproject.toml requirements.txt requirements-maps.txt | $(VEN
 	$(BIN)/python -m pip install --quiet -e '.[maps]'
 	touch $@
 
-$(VENV)/.test-deps: pyproject.toml requirements.txt requirements-maps.txt requirements-dev.txt | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -e '.[maps]'
+$(VENV)/.test-deps: pyproject.toml requirements.txt requirements-maps.txt requirements-media.txt requirements-dev.txt | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -e '.[maps,media]'
 	touch $@ $(VENV)/.run-deps
 
 # Browser tests drive Debian's chromium through Playwright (no browser download); Node.js and npm

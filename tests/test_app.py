@@ -32,7 +32,8 @@ def first_story_alone(tmp_path_factory):
 
 def open_page(monkeypatch, stories_dir=None, geodata_dir=None, **query) -> AppTest:
     """Run app.py once, on the first story alone or on other stories and geodata folders, with query parameters."""
-    stories_dir = stories_dir or FIRST_STORY_ALONE
+    if stories_dir is None:  # the first story alone, with the repository's geodata (served as static files)
+        stories_dir, geodata_dir = FIRST_STORY_ALONE, geodata_dir or ROOT / "geodata"
     for name, value in (("STORYMAP_STORIES_DIR", stories_dir), ("STORYMAP_GEODATA_DIR", geodata_dir)):
         if value is not None:
             monkeypatch.setenv(name, str(value))

@@ -20,7 +20,6 @@ BASEMAP = ROOT / "geodata" / "kim-russia-2023.basemap.geojson"
 FIXTURE_GEODATA = ROOT / "tests" / "fixtures" / "geodata"
 FIXTURE_STORIES = ROOT / "tests" / "fixtures" / "stories"
 CONTINENTAL = FIXTURE_GEODATA / "lisbon-warsaw-rail.basemap.geojson"  # Lisbon to Warsaw by rail, five countries
-BUILDER = ROOT / "scripts" / "build_basemap.py"
 SIZE_BUDGET_BYTES = 400_000
 # From a tall phone to a wide screen and beyond (1:2.2 and 2.2:1), with the legend small or tall.
 SCREENS = [(320, 640), (360, 792), (390, 844), (768, 1024), (800, 600), (1280, 720), (1920, 1080), (1920, 873)]
@@ -186,7 +185,7 @@ def test_land_is_clipped_to_exactly_the_box():
 
 def _tram_geodata(tmp_path):
     shutil.copy(FIXTURE_GEODATA / "lisbon-tram-28.route.geojson", tmp_path)
-    return [sys.executable, str(BUILDER), str(FIXTURE_STORIES / "lisbon-tram-28.yaml"), "--geodata-dir", str(tmp_path)]
+    return [sys.executable, "-m", "storymap.basemap", str(FIXTURE_STORIES / "lisbon-tram-28.yaml"), "--geodata-dir", str(tmp_path)]
 
 
 def test_detail_is_reduced_until_the_file_fits_a_smaller_budget(tmp_path):

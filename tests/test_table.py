@@ -59,8 +59,14 @@ def test_import_writes_a_story_that_validates_and_show_csv_gives_the_table_back(
 
 
 def test_a_story_goes_to_a_table_and_back_unchanged(folder, tmp_path, capsys):
-    original = load_story(FIXTURE_STORIES / "lisbon-tram-28.yaml")
-    assert main(["show", str(FIXTURE_STORIES / "lisbon-tram-28.yaml"), "--csv"]) == 0
+    # A row holds one quote, in the story's language: the fixture's second, translated quote stays out.
+    one_quote_each = tmp_path / "lisbon-tram-28.yaml"
+    text = (FIXTURE_STORIES / "lisbon-tram-28.yaml").read_text(encoding="utf-8")
+    translated = text[text.index("      - text: the view opens over the rooftops of Alfama as far"):text.index("  - id: prazeres")]
+    one_quote_each.write_text(text.replace(translated, ""), encoding="utf-8")
+    shutil.copytree(FIXTURE_STORIES / "lisbon-tram-28", tmp_path / "lisbon-tram-28")
+    original = load_story(one_quote_each)
+    assert main(["show", str(one_quote_each), "--csv"]) == 0
     table = tmp_path / "stops.csv"
     table.write_text(capsys.readouterr().out, encoding="utf-8")
     assert main(["import", str(table), "-o", str(folder / "lisbon-tram-28.yaml")]) == 0
