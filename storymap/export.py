@@ -58,8 +58,8 @@ def export_html(bundle: StoryBundle, geodata_dir: Path = GEODATA_DIR) -> str:
         f"<style>{css}</style>",
         "</head>",
         "<body>",
-        f'<div id="storymap" class="storymap" data-state="loading"><noscript><div class="panel">'
-        f'{text_version_html(config, intro=True)}</div></noscript></div>',
+        f'<main id="storymap" class="storymap" data-state="loading"><noscript><div class="panel">'
+        f'{text_version_html(config, intro=True)}</div></noscript></main>',
         f'<script type="application/json" id="storymap-config">{script_json(config)}</script>',
         f"<script>{inline_script(deck)}</script>",
         f"<script>{inline_script(player)}</script>",
