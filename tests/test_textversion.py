@@ -14,8 +14,10 @@ def config(**story):
     quote = {"text": HOSTILE, "attribution": "Outlet, 2024-05-01", "speaker": "A & B", "context": "said <here>"}
     stop = {"id": "a", "name": "Stop <A>", "when_label": "Wednesday 1 May 2024", "km_label": "0 km",
             "summary": "Summary", "quotes": [quote], "no_quote": None,
+            "local_names": [{"lang": "pt", "name": "Paragem <A>"}, {"lang": "zh-Hant", "name": "站 A"}],
             "sources_differ": [{"note": "Outlet says 1 May, the other 2 May", "sources": ["s"]}]}
-    quiet = dict(stop, id="b", name="Stop B", quotes=[], no_quote="No source quotes anyone here.", sources_differ=[])
+    quiet = dict(stop, id="b", name="Stop B", quotes=[], no_quote="No source quotes anyone here.", sources_differ=[],
+                 local_names=[])
     return {"story": {"title": "T", "dek": None, **story}, "stops": [stop, quiet],
             "disagreements": [{"note": "Where did they meet?", "sources": []}], "credits": "By the desk",
             "map_credits": ["Map: GSHHG"], "ui": ui("en")}
@@ -25,7 +27,7 @@ def test_story_text_is_escaped_and_only_our_tags_remain():
     html = text_version_html(config())
     assert "&lt;script&gt;alert(1)&lt;/script&gt; [x](javascript:alert(1)) :smile: www.evil.example $x$" in html
     tags = set(re.findall(r"</?([a-z0-9]+)", html))
-    assert tags <= {"div", "h2", "h3", "p", "ol", "ul", "li", "blockquote", "footer", "em", "strong"}, tags
+    assert tags <= {"div", "h2", "h3", "p", "ol", "ul", "li", "blockquote", "footer", "em", "strong", "span"}, tags
     assert "— A &amp; B, quoted by Outlet, 2024-05-01" in html and "said &lt;here&gt;" in html
 
 
@@ -36,6 +38,12 @@ def test_it_has_every_note_the_player_shows():
                  "The interactive map needs JavaScript",
                  "Wednesday 1 May 2024 · 0 km"):
         assert text in html, text
+
+
+def test_local_names_carry_their_language():
+    html = text_version_html(config())
+    assert '<p><span lang="pt">Paragem &lt;A&gt;</span> · <span lang="zh-Hant">站 A</span></p>' in html
+    assert html.count("<span") == 2   # the stop without local names has no empty line
 
 
 def test_the_linked_stop_is_marked_once():

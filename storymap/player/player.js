@@ -948,7 +948,15 @@
     }
     els.live.textContent = liveText(c, state2.index);
     updateMapLabel(state2);
-    els.scroller.scrollTop = 0;
+    scrollToTop(els);
+  }
+  function scrollToTop(els) {
+    if (els.scrollPending) return;
+    els.scrollPending = true;
+    requestAnimationFrame(() => {
+      els.scrollPending = false;
+      els.scroller.scrollTop = 0;
+    });
   }
   function localNames(names) {
     const line = el("p", { class: "local-names" });

@@ -206,7 +206,15 @@ export function renderChapter(state) {
   }
   els.live.textContent = fmt.liveText(c, state.index);
   updateMapLabel(state);
-  els.scroller.scrollTop = 0;    // every step starts at the top of its chapter
+  scrollToTop(els);
+}
+
+// Every step starts at the top of its chapter. Once per frame, before it is painted: setting
+// scrollTop forces a layout, and a burst of commands must not pay one each.
+function scrollToTop(els) {
+  if (els.scrollPending) return;
+  els.scrollPending = true;
+  requestAnimationFrame(() => { els.scrollPending = false; els.scroller.scrollTop = 0; });
 }
 
 // 'станция Хасан · 하산역', each name in its own language.
