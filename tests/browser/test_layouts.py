@@ -85,6 +85,7 @@ def check_stop(boxes: dict, screen, where: str) -> None:
         assert boxes["title"][3] - boxes["title"][1] < 32, f"{at}: the title block is repeated above the stop"
 
 
+NEXT_FRAME = "() => new Promise((done) => requestAnimationFrame(() => done()))"
 NEXT_AT = "([x, y]) => document.querySelector('.controls button.primary').contains(document.elementFromPoint(x, y))"
 
 
@@ -102,6 +103,7 @@ def walk(page, frame, screen, where: str) -> None:
             assert frame.evaluate(NEXT_AT, centre), f"{where}: something covers Next before stop {index}"
             page.mouse.click(centre[0] + dx, centre[1] + dy)   # where the reader's finger goes
             frame.wait_for_function(f"() => window.storymapState.index === {index}")
+            frame.evaluate(NEXT_FRAME)   # the step's own work for the coming frame is done first
         check_stop(frame.evaluate(BOXES), screen, where)
         if index == 4:   # the Pacific Fleet, two quotes: a picture for whoever looks at the layouts
             SCREENSHOTS.mkdir(exist_ok=True)
