@@ -32,12 +32,22 @@ MAX_HASHED_BYTES = max(MAX_DATA_FILE_BYTES, MAX_SOURCE_TEXT_BYTES, MAX_STORY_FIL
 STATIC_DIR = Path(__file__).resolve().parent / "static"  # what Streamlit serves at /app/static (-> geodata)
 DWELL_RANGE_SECONDS = (1.0, 120.0)
 MODES = ("page", "present")
-# Presentation mode: no Streamlit chrome, the player fills the window. Our own constant CSS.
-PRESENT_CSS = """<style>
+# The player is one window tall (hosts/streamlit.js sizes its frame to the window) and starts at the
+# window's top: no Streamlit header or top padding above it, in any mode. Our own constant CSS.
+PAGE_CSS = """<style>
 header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"], footer {
   display: none !important;
 }
-.block-container, [data-testid="stMainBlockContainer"] {padding: 0 !important; max-width: 100% !important;}
+.block-container, [data-testid="stMainBlockContainer"] {padding: 0 0.75rem 2rem !important; max-width: 100% !important;}
+@media (max-width: 700px) {
+  .block-container, [data-testid="stMainBlockContainer"] {padding: 0 0 2rem !important;}
+}
+/* This style's own element would otherwise hold a row (and a gap) above the player. */
+[data-testid="stElementContainer"]:has(style) {display: none;}
+</style>"""
+# Presentation mode: the player fills the window edge to edge, and nothing scrolls.
+PRESENT_CSS = """<style>
+.block-container, [data-testid="stMainBlockContainer"] {padding: 0 !important;}
 [data-testid="stAppViewContainer"] {overflow: hidden;}
 </style>"""
 
@@ -205,8 +215,7 @@ st.set_page_config(page_title="storymap", layout="wide", initial_sidebar_state="
 stories_dir = paths.stories_dir()  # STORYMAP_STORIES_DIR, else stories/
 geodata_dir = paths.geodata_dir(stories_dir)  # STORYMAP_GEODATA_DIR, else geodata/ beside it
 presenting = query_value("mode") == "present"
-if presenting:
-    st.markdown(PRESENT_CSS, unsafe_allow_html=True)
+st.markdown(PAGE_CSS + (PRESENT_CSS if presenting else ""), unsafe_allow_html=True)
 signature = _signature(stories_dir, geodata_dir)
 picked = pick_story(load_catalog(signature, str(stories_dir), str(geodata_dir)), show_picker=not presenting)
 if picked is not None:
@@ -214,6 +223,7 @@ if picked is not None:
     if isinstance(result, StoryError):
         render_problems(story_path, result, stories_dir, geodata_dir)
     else:
+        st.set_page_config(page_title=result.story.title)  # the browser tab names the story
         start = start_state(result.story)
         render_player(result, start, geodata_dir, signature)
         if not presenting:

@@ -171,7 +171,7 @@ def check_map_file(model: type[BaseModel], text: str, filename: str, fix: str) -
 # What Python hands the browser player (storymap.deck.player_config), checked on the way out so the
 # player never gets a shape it does not expect; the player checks `version` and the same shape.
 
-PLAYER_CONFIG_VERSION = 2
+PLAYER_CONFIG_VERSION = 3
 
 
 class TextQuoteSelector(_Strict):
@@ -253,11 +253,16 @@ class ConfigCamera(_Strict):
     bearing: Annotated[float, Field(ge=-360, le=360, allow_inf_nan=False)]
 
 
+class ConfigLocalName(_Strict):
+    lang: str
+    name: str
+
+
 class ConfigStop(_Strict):
     index: Annotated[int, Field(ge=0)]
     id: str
     name: str
-    local_names: list[str]
+    local_names: list[ConfigLocalName]
     date_label: str
     when_label: str
     position: Position
@@ -308,7 +313,7 @@ class ConfigData(_Strict):
 class PlayerConfig(_Strict):
     """The player's whole input."""
 
-    version: Literal[2]
+    version: Literal[3]
     story: ConfigStory
     stops: list[ConfigStop] = Field(min_length=1)
     days: list[ConfigDay]

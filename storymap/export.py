@@ -90,9 +90,9 @@ def export_html(bundle: StoryBundle, geodata_dir: Path = GEODATA_DIR, *, card: b
         f"<style>{css}</style>",
         "</head>",
         "<body>",
-        f'<div id="storymap" class="storymap" data-state="loading"><noscript><div class="panel">'
+        f'<main id="storymap" class="storymap" data-state="loading"><noscript><div class="panel">'
         f'{static_fallback(card, config["ui"]["card_alt"].format(title=story.title), live_url) if card else ""}'
-        f'{text_version_html(config, intro=True)}</div></noscript></div>',
+        f'{text_version_html(config, intro=True)}</div></noscript></main>',
         f'<script type="application/json" id="storymap-config">{script_json(config)}</script>',
         f"<script>{inline_script(deck)}</script>",
         f"<script>{inline_script(player)}</script>",

@@ -56,6 +56,14 @@ def _notes(notes: list[dict], heading: str) -> str:
     return f"<p><strong>{escape(heading)}</strong></p><ul>{items}</ul>"
 
 
+def _local_names(names: list[dict]) -> str:
+    """'станция Хасан · 하산역', each name marked with its language (screen readers, fonts)."""
+    if not names:
+        return ""
+    spans = " · ".join(f'<span lang="{escape(n["lang"])}">{escape(n["name"])}</span>' for n in names)
+    return f"<p>{spans}</p>"
+
+
 def text_version_html(config: dict, current: str | None = None, intro: bool = False) -> str:
     """The itinerary as semantic HTML; `current` marks the stop a deep link points at; `intro` says
     why it is there (for the export's no-JavaScript copy)."""
@@ -66,7 +74,7 @@ def text_version_html(config: dict, current: str | None = None, intro: bool = Fa
         quotes = "".join(_quote(q, words, story["language"]) for q in stop["quotes"])
         no_quote = f"<p><em>{escape(stop['no_quote'])}</em></p>" if stop.get("no_quote") else ""
         items.append(
-            f"<li><h3>{escape(stop['name'])}{linked}</h3>"
+            f"<li><h3>{escape(stop['name'])}{linked}</h3>{_local_names(stop.get('local_names', []))}"
             f"<p>{escape(stop['when_label'])} · {escape(stop['km_label'])}</p>"
             f"<p>{escape(stop['summary'])}</p>{quotes}{no_quote}"
             f"{_notes(stop['sources_differ'], words['sources_differ'].rstrip(': '))}</li>")

@@ -120,7 +120,7 @@ def test_payload_in_every_text_field_is_valid_and_reaches_the_page_as_text(monke
     # Our own markup only: every tag in it is one the renderer writes, the payload's are escaped.
     tags = set(re.findall(r"</?([a-zA-Z0-9]+)", text_version.proto.body))
     assert tags <= {"div", "h2", "h3", "p", "ol", "ul", "li", "blockquote", "footer", "em", "strong", "small",
-                    "code", "br", "cite", "q", "a"}, tags
+                    "code", "br", "cite", "q", "a", "span"}, tags
     # The only links are the ones we built, to the Portuguese source's live page and its archived copy.
     assert re.findall(r'href="([^"]*)"', text_version.proto.body) == [
         "https://example.org/storymap-fixture/guia-28",

@@ -16,8 +16,10 @@ def config(**story):
                       translated_by="Ana <Tradutora>")
     stop = {"id": "a", "name": "Stop <A>", "when_label": "Wednesday 1 May 2024", "km_label": "0 km",
             "summary": "Summary", "quotes": [quote, translated], "no_quote": None,
+            "local_names": [{"lang": "pt", "name": "Paragem <A>"}, {"lang": "zh-Hant", "name": "站 A"}],
             "sources_differ": [{"note": "Outlet says 1 May, the other 2 May", "sources": ["s"]}]}
-    quiet = dict(stop, id="b", name="Stop B", quotes=[], no_quote="No source quotes anyone here.", sources_differ=[])
+    quiet = dict(stop, id="b", name="Stop B", quotes=[], no_quote="No source quotes anyone here.", sources_differ=[],
+                 local_names=[])
     source = {"headline": "Head <line>", "attribution": "Outlet, 2024-05-01", "url": "https://news.example/a?x=1&y=<2>",
               "archived_url": None, "retrieved": "2024-05-03", "language": "pt", "sha256": "ab" * 32,
               "fingerprint_recorded": False}
@@ -33,7 +35,7 @@ def test_story_text_is_escaped_and_only_our_tags_remain():
     assert "&lt;script&gt;alert(1)&lt;/script&gt; [x](javascript:alert(1)) :smile: www.evil.example $x$" in html
     tags = set(re.findall(r"</?([a-z0-9]+)", html))
     assert tags <= {"div", "h2", "h3", "p", "ol", "ul", "li", "blockquote", "footer", "em", "strong", "q", "small",
-                    "cite", "code", "br", "a"}, tags
+                    "cite", "code", "br", "a", "span"}, tags
     assert '<a href="https://news.example/a?x=1&amp;y=&lt;2&gt;" rel="noopener noreferrer">live page</a>' in html
     for text in ("Chuva &lt;hoje&gt;", "Ana &lt;Tradutora&gt;", "Head &lt;line&gt;", "Fixed &lt;a&gt; date.",
                  "2 of 2 stops were &lt;pinned&gt;."):
@@ -51,6 +53,12 @@ def test_it_has_every_note_the_player_shows():
                  "(not yet recorded in the story)", "retrieved 2024-05-03", '<q lang="pt">',
                  "Translated by Ana &lt;Tradutora&gt;; original (pt):"):
         assert text in html, text
+
+
+def test_local_names_carry_their_language():
+    html = text_version_html(config())
+    assert '<p><span lang="pt">Paragem &lt;A&gt;</span> · <span lang="zh-Hant">站 A</span></p>' in html
+    assert html.count("<span") == 2   # the stop without local names has no empty line
 
 
 def test_the_linked_stop_is_marked_once():

@@ -18,7 +18,7 @@ test('its inline route passes the route check', () => {
 });
 
 test('a config from another version is a readable error', () => {
-  fails(() => checkConfig(Object.assign(golden(), {version: 1})), 'config.version: expected 2');
+  fails(() => checkConfig(Object.assign(golden(), {version: 2})), 'config.version: expected 3');
 });
 
 test('not an object, no stops, a stop without a position', () => {

@@ -34,9 +34,9 @@ test('the overview lines read as before', () => {
 });
 
 test('the live region announces the overview and each stop', () => {
-  assert.equal(fmt.liveText(config, -1), 'Tram 28 across Lisbon: overview of the whole trip.');
+  assert.equal(fmt.liveText(config, -1), 'Tram 28 across Lisbon: the whole trip');
   const stop = config.stops[0];
-  assert.equal(fmt.liveText(config, 0), `Stop 1 of 3: ${stop.name}, ${stop.date_label}.`);
+  assert.equal(fmt.liveText(config, 0), `${stop.name}, ${stop.date_label}, 1 of 3`);
 });
 
 test('the map\'s text alternative names the route and the current stop', () => {

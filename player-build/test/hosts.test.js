@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {COMMAND_BURST, MAX_STOP_ID_CHARS, commandHandler, createBucket, readCommand} from '../src/player/hosts/commands.js';
+import {frameHeight} from '../src/player/hosts/streamlit.js';
 import {hashFor, stopFromHash, withStopParam} from '../src/player/url.js';
 import {golden} from './golden.js';
 
@@ -71,4 +72,12 @@ test('the command handler counts, applies and drops as documented', () => {
   state.ready = false;
   onCommand({isTrusted: true, data: {type: 'storymap:next'}});
   assert.equal(state.messages.ignored, 3);
+});
+
+test('the Streamlit frame is one window of the page tall, never too short to use', () => {
+  assert.equal(frameHeight(844), 844);
+  assert.equal(frameHeight(719.6), 720);
+  assert.equal(frameHeight(300), 420);          // a phone on its side: the page scrolls instead
+  assert.equal(frameHeight(undefined), 720);    // no window height to read
+  assert.equal(frameHeight(0), 720);
 });

@@ -112,6 +112,11 @@ test('Home goes to the first stop, and from there to the overview', () => {
   assert.deepEqual(keyAction(key('Home'), 0, count), {type: 'goto', index: OVERVIEW});
 });
 
+test('? opens the keyboard help (Shift is no modifier here)', () => {
+  assert.deepEqual(keyAction(key('?', {shiftKey: true}), 2, count), {type: 'help'});
+  assert.equal(keyAction(key('?', {ctrlKey: true}), 2, count), null);
+});
+
 test('End goes to the last stop', () => {
   assert.deepEqual(keyAction(key('End'), OVERVIEW, count), {type: 'goto', index: count - 1});
 });

@@ -26,7 +26,7 @@
   });
 
   // src/player/config.js
-  var CONFIG_VERSION = 2;
+  var CONFIG_VERSION = 3;
   var MODES = ["page", "present", "embed"];
   var MAX_CONFIG_CHARS = 4e7;
   var UI_KEYS = [
@@ -62,7 +62,22 @@
     "itinerary",
     "map_same_info",
     "quoted_by_prefix",
-    "unexpected_error"
+    "unexpected_error",
+    "keys_title",
+    "keys_open",
+    "close",
+    "key_next",
+    "key_next_does",
+    "key_previous",
+    "key_previous_does",
+    "key_first_last",
+    "key_first_last_does",
+    "key_play",
+    "key_play_does",
+    "key_help",
+    "key_help_does",
+    "key_close",
+    "key_close_does"
   ];
   var Unusable = class extends Error {
   };
@@ -118,7 +133,11 @@
         at,
         "numbers for km_so_far, seconds and dwell_seconds"
       );
-      expect(isListOf(stop.local_names, isText), at + ".local_names", "a list of text");
+      expect(
+        isListOf(stop.local_names, (n) => isObject(n) && isText(n.lang) && isText(n.name)),
+        at + ".local_names",
+        "a list of {lang, name}"
+      );
       expect(isListOf(stop.sources_differ, (n) => isObject(n) && isText(n.note)), at + ".sources_differ", "a list of {note}");
       expect(
         isListOf(stop.quotes, (q) => isObject(q) && isText(q.text) && isText(q.attribution) && isOptionalText(q.source_url) && isOptionalText(q.speaker) && isOptionalText(q.context) && isOptionalText(q.paragraph)),
@@ -371,6 +390,7 @@
     if (key === "ArrowLeft" || key === "PageUp") return { type: "step", delta: -1 };
     if (key === "Home") return { type: "goto", index: index === 0 ? OVERVIEW : 0 };
     if (key === "End") return { type: "goto", index: count - 1 };
+    if (key === "?") return { type: "help" };
     if (key === " " || key === "Spacebar") {
       if (target && target.tagName === "BUTTON") return null;
       return { type: "toggle" };
@@ -862,19 +882,34 @@
     const ui = c.ui;
     const els = state2.els;
     root.replaceChildren();
-    els.map = el("div", { class: "map", role: "img", tabindex: "0", "aria-label": ui.map });
+    els.root = root;
+    els.mapDescription = el("p", { class: "sr-only", id: "storymap-map-description" });
+    els.map = el("div", {
+      class: "map",
+      role: "region",
+      tabindex: "0",
+      "aria-label": ui.map,
+      "aria-describedby": "storymap-map-description"
+    });
     els.legend = buildLegend(c);
     els.map.appendChild(els.legend);
-    els.overlay = el("div", { class: "overlay", "aria-live": "polite" });
+    els.overlay = el("div", { class: "overlay" });
     els.map.appendChild(els.overlay);
     els.labels = el("div", { class: "map-labels", "aria-hidden": "true" });
     els.map.appendChild(els.labels);
     root.appendChild(els.map);
     const panel = el("section", { class: "panel", "aria-label": ui.story });
-    panel.appendChild(el("h1", { text: c.story.title }));
-    if (c.story.dek) panel.appendChild(el("p", { class: "dek", text: c.story.dek }));
-    if (c.story.byline) panel.appendChild(el("p", { class: "byline", text: c.story.byline }));
-    if (c.updated_label) panel.appendChild(el("p", { class: "updated", text: c.updated_label }));
+    els.help = buildHelp(ui);
+    const helpButton = el("button", {
+      type: "button",
+      class: "help-button",
+      text: "?",
+      "aria-label": ui.keys_open,
+      "aria-haspopup": "dialog",
+      "aria-keyshortcuts": "Shift+?",
+      onclick: () => openHelp(state2)
+    });
+    panel.appendChild(el("div", { class: "panel-head" }, el("h1", { text: c.story.title }), helpButton));
     els.prev = el("button", { type: "button", text: ui.previous, "aria-keyshortcuts": "ArrowLeft PageUp", onclick: () => actions2.step(-1) });
     els.play = el("button", {
       type: "button",
@@ -892,10 +927,17 @@
     });
     els.counter = el("span", { class: "counter", "aria-live": "off" });
     panel.appendChild(el("nav", { class: "controls", "aria-label": ui.story_navigation }, els.prev, els.play, els.next, els.counter));
+    const scroller = el("div", { class: "scroller" });
+    els.scroller = scroller;
+    const intro = el("div", { class: "intro" });
+    if (c.story.dek) intro.appendChild(el("p", { class: "dek", text: c.story.dek }));
+    if (c.story.byline) intro.appendChild(el("p", { class: "byline", text: c.story.byline }));
+    if (c.updated_label) intro.appendChild(el("p", { class: "updated", text: c.updated_label }));
+    scroller.appendChild(intro);
     els.timeline = buildTimeline(state2, actions2);
-    panel.appendChild(els.timeline);
-    els.chapter = el("article", { class: "chapter", "aria-live": "polite" });
-    panel.appendChild(els.chapter);
+    scroller.appendChild(els.timeline);
+    els.chapter = el("article", { class: "chapter" });
+    scroller.appendChild(els.chapter);
     const list = el("ol");
     els.itineraryButtons = c.stops.map((stop, index) => {
       const button = el(
@@ -913,14 +955,50 @@
       el("summary", { text: itinerarySummary(c) }),
       list
     );
-    panel.appendChild(itinerary);
-    for (const note of c.disagreements) panel.appendChild(el("p", { class: "note", text: ui.sources_differ + note.note }));
-    panel.appendChild(receiptsSection(c, { verify: true }));
-    panel.appendChild(el("p", { class: "muted", text: [c.credits, ...c.map_credits].filter(Boolean).join(" · ") }));
+    scroller.appendChild(itinerary);
+    for (const note of c.disagreements) scroller.appendChild(el("p", { class: "note", text: ui.sources_differ + note.note }));
+    scroller.appendChild(receiptsSection(c, { verify: true }));
+    scroller.appendChild(el("p", { class: "muted credits-line", text: [c.credits, ...c.map_credits].filter(Boolean).join(" · ") }));
+    panel.appendChild(scroller);
     root.appendChild(panel);
+    root.appendChild(els.help);
     ensureJsonLd(document, c.json_ld);
-    els.live = el("p", { class: "sr-only", "aria-live": "assertive" });
+    root.appendChild(els.mapDescription);
+    els.live = el("p", { class: "sr-only", "aria-live": "polite", "aria-atomic": "true" });
     root.appendChild(els.live);
+  }
+  function buildHelp(ui) {
+    const rows = [
+      ["key_next", "key_next_does"],
+      ["key_previous", "key_previous_does"],
+      ["key_first_last", "key_first_last_does"],
+      ["key_play", "key_play_does"],
+      ["key_help", "key_help_does"],
+      ["key_close", "key_close_does"]
+    ];
+    const table = el("dl", { class: "keys" });
+    for (const [key, does] of rows) {
+      table.appendChild(el("dt", {}, el("kbd", { text: ui[key] })));
+      table.appendChild(el("dd", { text: ui[does] }));
+    }
+    const dialog = el(
+      "dialog",
+      { class: "help", "aria-labelledby": "storymap-help-title" },
+      el("h2", { id: "storymap-help-title", text: ui.keys_title }),
+      table
+    );
+    dialog.appendChild(el("button", { type: "button", class: "primary", text: ui.close, onclick: () => dialog.close() }));
+    dialog.addEventListener("click", (event) => {
+      if (event.target === dialog) dialog.close();
+    });
+    return dialog;
+  }
+  function openHelp(state2) {
+    const dialog = state2.els.help;
+    if (dialog && !dialog.open) dialog.showModal();
+  }
+  function helpIsOpen(state2) {
+    return !!(state2.els.help && state2.els.help.open);
   }
   function buildLegend(c) {
     const ui = c.ui;
@@ -1001,6 +1079,7 @@
     chapter.replaceChildren();
     els.overlay.replaceChildren();
     const atOverview = state2.index === OVERVIEW;
+    els.root.dataset.at = atOverview ? "overview" : "stop";
     els.prev.disabled = atOverview;
     els.next.disabled = state2.index === c.stops.length - 1;
     els.next.textContent = nextLabel(ui, state2.index);
@@ -1026,7 +1105,7 @@
     } else {
       const stop = c.stops[state2.index];
       chapter.appendChild(el("h2", { text: stop.name }));
-      if (stop.local_names.length) chapter.appendChild(el("p", { class: "local-names", text: stop.local_names.join(" · ") }));
+      if (stop.local_names.length) chapter.appendChild(localNames(stop.local_names));
       chapter.appendChild(el("p", { class: "when", text: stopWhenTravelled(c, stop) }));
       chapter.appendChild(el("p", { class: "summary", text: stop.summary }));
       for (const quote of stop.quotes) chapter.appendChild(renderQuote(ui, quote, true));
@@ -1038,6 +1117,23 @@
     }
     els.live.textContent = liveText(c, state2.index);
     updateMapLabel(state2);
+    scrollToTop(els);
+  }
+  function scrollToTop(els) {
+    if (els.scrollPending) return;
+    els.scrollPending = true;
+    requestAnimationFrame(() => {
+      els.scrollPending = false;
+      els.scroller.scrollTop = 0;
+    });
+  }
+  function localNames(names) {
+    const line = el("p", { class: "local-names" });
+    names.forEach((entry, index) => {
+      if (index) line.appendChild(document.createTextNode(" · "));
+      line.appendChild(el("span", { lang: entry.lang, text: entry.name }));
+    });
+    return line;
   }
   function renderQuote(ui, quote, withContext) {
     const attribution = el("footer", {});
@@ -1055,7 +1151,7 @@
   }
   function updateMapLabel(state2) {
     const c = state2.config;
-    state2.els.map.setAttribute("aria-label", mapLabel(c, state2.index));
+    state2.els.mapDescription.textContent = mapLabel(c, state2.index);
     const now = state2.index === OVERVIEW ? 0 : c.stops[state2.index].seconds;
     const x = state2.els.timelineX(now);
     state2.els.now.setAttribute("x1", x);
@@ -1369,11 +1465,12 @@
   }
   var actions = { goTo: (index) => goTo(index), step, togglePlay: () => setPlaying(!state.playing) };
   function onKey(event) {
-    if (!state.ready) return;
+    if (!state.ready || helpIsOpen(state)) return;
     const action = keyAction(event, state.index, state.config.stops.length);
     if (!action) return;
     if (action.type === "step") step(action.delta);
     else if (action.type === "goto") goTo(action.index);
+    else if (action.type === "help") openHelp(state);
     else setPlaying(!state.playing);
     event.preventDefault();
   }
@@ -1501,6 +1598,11 @@
 
   // src/player/hosts/streamlit.js
   var FRAME_HEIGHT = 720;
+  var MIN_FRAME_HEIGHT = 420;
+  function frameHeight(windowHeight) {
+    const height = Number.isFinite(windowHeight) && windowHeight > 0 ? windowHeight : FRAME_HEIGHT;
+    return Math.max(MIN_FRAME_HEIGHT, Math.round(height));
+  }
   function postToStreamlit(type, extra) {
     window.parent.postMessage(Object.assign({ isStreamlitMessage: true, type }, extra || {}), "*");
   }
@@ -1520,17 +1622,13 @@
     player.useHost({
       name: "streamlit",
       setFrameHeight() {
-        let height = FRAME_HEIGHT;
-        if (state2.mode === "present") {
-          try {
-            height = window.parent.innerHeight;
-          } catch (error) {
-            height = window.innerHeight || FRAME_HEIGHT;
-          }
-        } else if (window.innerWidth <= 700) {
-          height = Math.ceil(document.getElementById("storymap").scrollHeight);
+        let height;
+        try {
+          height = window.parent.innerHeight;
+        } catch (error) {
+          height = FRAME_HEIGHT;
         }
-        postToStreamlit("streamlit:setFrameHeight", { height });
+        postToStreamlit("streamlit:setFrameHeight", { height: frameHeight(height) });
       },
       syncUrl(stopId) {
         try {
@@ -1578,6 +1676,7 @@
     });
     try {
       if (window.parent !== window && window.parent.document) window.parent.document.addEventListener("keydown", player.onKey);
+      if (window.parent !== window) window.parent.addEventListener("resize", () => player.setFrameHeight());
     } catch (error) {
     }
     postToStreamlit("streamlit:componentReady", { apiVersion: 1 });

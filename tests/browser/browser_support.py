@@ -11,8 +11,10 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -22,6 +24,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 CHROMIUM = os.environ.get(CHROMIUM_ENV, DEFAULT_CHROMIUM)
 SERVER_START_SECONDS = 60
+# axe-core, pinned in player-build/package-lock.json and installed by `npm ci` (make test does).
+AXE = ROOT / "player-build" / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def free_port() -> int:
@@ -135,3 +139,34 @@ def player_state(frame) -> dict:
 def project(frame, lonlat) -> tuple[float, float]:
     """Pixel position of a [lon, lat] inside the map element, from deck.gl's own viewport."""
     return tuple(frame.evaluate("(p) => window.storymapState.deck.getViewports()[0].project(p)", lonlat))
+
+
+def serve_html(html: str) -> ThreadingHTTPServer:
+    """A page on another origin (same loopback address, another port); shutdown() when done."""
+    body = html.encode()
+
+    class Host(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    host = ThreadingHTTPServer(("127.0.0.1", 0), Host)
+    threading.Thread(target=host.serve_forever, daemon=True).start()
+    return host
+
+
+def axe_violations(frame) -> list[tuple[str, list[str]]]:
+    """axe-core's violations in this frame's document alone (each frame is checked on its own), as
+    (rule id, the first targets) pairs. The script goes in inline: the export's CSP allows only that."""
+    if not AXE.is_file():
+        raise AssertionError(f"{AXE} is missing: run `cd player-build && npm ci` (make test does)")
+    if not frame.evaluate("() => !!window.axe"):
+        frame.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    return [tuple(v) for v in frame.evaluate(
+        "async () => (await window.axe.run(document, {iframes: false})).violations"
+        ".map((v) => [v.id, v.nodes.slice(0, 3).map((n) => n.target.join(' '))])")]

@@ -8,12 +8,10 @@ import copy
 import json
 import re
 import shutil
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import quote
 
 import pytest
-from browser_support import PLAYER_IFRAME, ROOT, Server, foreign_requests, player_frame, settle
+from browser_support import PLAYER_IFRAME, ROOT, Server, foreign_requests, player_frame, serve_html, settle
 
 from storymap.catalog import load_bundle
 from storymap.export import export_html, script_json
@@ -159,25 +157,6 @@ def assert_real_story_kept(frame) -> None:
     assert frame.locator("a[href^='https://attacker']").count() == 0
     frame.locator(".controls button.primary").click()     # the real player still answers its reader
     frame.wait_for_function("() => window.storymapState.index === 4", timeout=10_000)
-
-
-def serve_html(html: str) -> ThreadingHTTPServer:
-    """A page on another origin (same loopback address, another port)."""
-    body = html.encode()
-
-    class Host(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    host = ThreadingHTTPServer(("127.0.0.1", 0), Host)
-    threading.Thread(target=host.serve_forever, daemon=True).start()
-    return host
 
 
 POST_TO_EVERY_FRAME = """([target, render, command]) => {
@@ -443,7 +422,7 @@ def render_server(tmp_path_factory, first_story_export):
     ("broken json", "the story config is not valid JSON"),
     ("a number", "config: expected an object"),
     ("not text", "the page sent no story config (expected text)"),
-    ("wrong version", "config.version: expected 2"),
+    ("wrong version", "config.version: expected 3"),
     ("route not a collection", "route: expected a GeoJSON FeatureCollection"),
 ])
 def test_a_render_it_cannot_draw_says_why(render_server, page, case, message):

@@ -3,7 +3,7 @@
 // exception in deck.gl's render loop (outside any handler) or a blank map. Extra fields are allowed.
 // Pure: no DOM, importable by node.
 
-export const CONFIG_VERSION = 2;                 // storymap/contract.py PLAYER_CONFIG_VERSION
+export const CONFIG_VERSION = 3;                 // storymap/contract.py PLAYER_CONFIG_VERSION
 export const MODES = ['page', 'present', 'embed'];
 // A rendered config is text of at most this many characters: the story, and (when the geodata
 // folder is not served) the route and basemap inline, each at most MAX_DATA_FILE_BYTES (16 MB,
@@ -14,7 +14,9 @@ export const UI_KEYS = ['start', 'next', 'previous', 'play', 'pause', 'whole_tri
   'map_label', 'story_navigation', 'timeline', 'no_quote', 'sources_differ', 'show_in_source', 'about_map',
   'route_travelled', 'route_ahead', 'stop_marker', 'rail_traced', 'story_as_text', 'cannot_draw', 'map', 'story',
   'stops_count', 'stop_counter', 'travelled', 'press_to_begin', 'overview_live', 'stop_live', 'itinerary',
-  'map_same_info', 'quoted_by_prefix', 'unexpected_error'];
+  'map_same_info', 'quoted_by_prefix', 'unexpected_error', 'keys_title', 'keys_open', 'close', 'key_next', 'key_next_does',
+  'key_previous', 'key_previous_does', 'key_first_last', 'key_first_last_does', 'key_play', 'key_play_does', 'key_help',
+  'key_help_does', 'key_close', 'key_close_does'];
 
 export class Unusable extends Error {}
 
@@ -52,7 +54,8 @@ export function checkConfig(c) {
            at + '.camera', '{zoom, pitch, bearing} numbers');
     expect(isNumber(stop.km_so_far) && isNumber(stop.seconds) && isPositive(stop.dwell_seconds),
            at, 'numbers for km_so_far, seconds and dwell_seconds');
-    expect(isListOf(stop.local_names, isText), at + '.local_names', 'a list of text');
+    expect(isListOf(stop.local_names, (n) => isObject(n) && isText(n.lang) && isText(n.name)), at + '.local_names',
+           'a list of {lang, name}');
     expect(isListOf(stop.sources_differ, (n) => isObject(n) && isText(n.note)), at + '.sources_differ', 'a list of {note}');
     expect(isListOf(stop.quotes, (q) => isObject(q) && isText(q.text) && isText(q.attribution) && isOptionalText(q.source_url) &&
                     isOptionalText(q.speaker) && isOptionalText(q.context) && isOptionalText(q.paragraph)),

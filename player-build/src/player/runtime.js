@@ -8,7 +8,7 @@ import {failureReason, failureText, playLabel, tooltipText} from './format.js';
 import {labelledStops, positionLabels, syncLabels} from './labels.js';
 import {buildLayers, placeLabels, prepareBasemap} from './layers.js';
 import * as machine from './state.js';
-import {buildDom, renderChapter, textVersion} from './views.js';
+import {buildDom, helpIsOpen, openHelp, renderChapter, textVersion} from './views.js';
 
 const {OVERVIEW} = machine;
 
@@ -281,11 +281,12 @@ export function setPlaying(playing) {
 export const actions = {goTo: (index) => goTo(index), step, togglePlay: () => setPlaying(!state.playing)};
 
 export function onKey(event) {
-  if (!state.ready) return;
+  if (!state.ready || helpIsOpen(state)) return;   // the open help dialog has the keys (Esc closes it)
   const action = machine.keyAction(event, state.index, state.config.stops.length);
   if (!action) return;
   if (action.type === 'step') step(action.delta);
   else if (action.type === 'goto') goTo(action.index);
+  else if (action.type === 'help') openHelp(state);
   else setPlaying(!state.playing);
   event.preventDefault();
 }

@@ -44,7 +44,8 @@ export function startPlaying(config, index) {
   return {rewind, delayMs: from === OVERVIEW ? FIRST_STEP_MS : dwellMs(config, from)};
 }
 
-// A key press as an action: {type: 'step', delta} | {type: 'goto', index} | {type: 'toggle'}, or null
+// A key press as an action: {type: 'step', delta} | {type: 'goto', index} | {type: 'toggle'} |
+// {type: 'help'} (the keyboard help), or null
 // (not ours: leave it to the browser). `event` needs key, the modifier flags and target.
 export function keyAction(event, index, count) {
   if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return null;
@@ -55,6 +56,7 @@ export function keyAction(event, index, count) {
   if (key === 'ArrowLeft' || key === 'PageUp') return {type: 'step', delta: -1};
   if (key === 'Home') return {type: 'goto', index: index === 0 ? OVERVIEW : 0};
   if (key === 'End') return {type: 'goto', index: count - 1};
+  if (key === '?') return {type: 'help'};
   if (key === ' ' || key === 'Spacebar') {
     if (target && target.tagName === 'BUTTON') return null;   // Space on a button presses that button
     return {type: 'toggle'};

@@ -12,21 +12,28 @@ export function buildDom(state, root, actions) {
   const ui = c.ui;
   const els = state.els;
   root.replaceChildren();
-  els.map = el('div', {class: 'map', role: 'img', tabindex: '0', 'aria-label': ui.map});
+  els.root = root;
+  // A region, not role=img: an image's children are presentational, and the legend inside is interactive.
+  // Its description (the text alternative) follows the current stop.
+  els.mapDescription = el('p', {class: 'sr-only', id: 'storymap-map-description'});
+  els.map = el('div', {class: 'map', role: 'region', tabindex: '0', 'aria-label': ui.map,
+                       'aria-describedby': 'storymap-map-description'});
   els.legend = buildLegend(c);
   els.map.appendChild(els.legend);
-  els.overlay = el('div', {class: 'overlay', 'aria-live': 'polite'});
+  els.overlay = el('div', {class: 'overlay'});
   els.map.appendChild(els.overlay);
-  // Place and stop names are HTML over the canvas (the map's text alternative is the aria-label).
+  // Place and stop names are HTML over the canvas (the map's text alternative is its description).
   els.labels = el('div', {class: 'map-labels', 'aria-hidden': 'true'});
   els.map.appendChild(els.labels);
   root.appendChild(els.map);
 
+  // The panel: a fixed head and control bar, then one scrolling column that starts at its top at
+  // every stop (phones: under the map; wider: beside it).
   const panel = el('section', {class: 'panel', 'aria-label': ui.story});
-  panel.appendChild(el('h1', {text: c.story.title}));
-  if (c.story.dek) panel.appendChild(el('p', {class: 'dek', text: c.story.dek}));
-  if (c.story.byline) panel.appendChild(el('p', {class: 'byline', text: c.story.byline}));
-  if (c.updated_label) panel.appendChild(el('p', {class: 'updated', text: c.updated_label}));
+  els.help = buildHelp(ui);
+  const helpButton = el('button', {type: 'button', class: 'help-button', text: '?', 'aria-label': ui.keys_open,
+                                   'aria-haspopup': 'dialog', 'aria-keyshortcuts': 'Shift+?', onclick: () => openHelp(state)});
+  panel.appendChild(el('div', {class: 'panel-head'}, el('h1', {text: c.story.title}), helpButton));
 
   els.prev = el('button', {type: 'button', text: ui.previous, 'aria-keyshortcuts': 'ArrowLeft PageUp', onclick: () => actions.step(-1)});
   els.play = el('button', {type: 'button', text: fmt.playLabel(ui, false), 'aria-keyshortcuts': 'Space', 'aria-pressed': 'false',
@@ -36,10 +43,20 @@ export function buildDom(state, root, actions) {
   els.counter = el('span', {class: 'counter', 'aria-live': 'off'});
   panel.appendChild(el('nav', {class: 'controls', 'aria-label': ui.story_navigation}, els.prev, els.play, els.next, els.counter));
 
+  const scroller = el('div', {class: 'scroller'});
+  els.scroller = scroller;
+  // The dek and byline introduce the story: shown with the whole trip, not above every stop.
+  const intro = el('div', {class: 'intro'});
+  if (c.story.dek) intro.appendChild(el('p', {class: 'dek', text: c.story.dek}));
+  if (c.story.byline) intro.appendChild(el('p', {class: 'byline', text: c.story.byline}));
+  if (c.updated_label) intro.appendChild(el('p', {class: 'updated', text: c.updated_label}));
+  scroller.appendChild(intro);
   els.timeline = buildTimeline(state, actions);
-  panel.appendChild(els.timeline);
-  els.chapter = el('article', {class: 'chapter', 'aria-live': 'polite'});
-  panel.appendChild(els.chapter);
+  scroller.appendChild(els.timeline);
+  // Not a live region: the whole chapter read out on every step drowns the reader; els.live says
+  // where they are.
+  els.chapter = el('article', {class: 'chapter'});
+  scroller.appendChild(els.chapter);
 
   const list = el('ol');
   els.itineraryButtons = c.stops.map((stop, index) => {
@@ -51,15 +68,42 @@ export function buildDom(state, root, actions) {
   });
   const itinerary = el('details', {class: 'itinerary', open: state.mode !== 'embed'},
                        el('summary', {text: fmt.itinerarySummary(c)}), list);
-  panel.appendChild(itinerary);
-  for (const note of c.disagreements) panel.appendChild(el('p', {class: 'note', text: ui.sources_differ + note.note}));
-  panel.appendChild(receiptsSection(c, {verify: true}));
-  panel.appendChild(el('p', {class: 'muted', text: [c.credits, ...c.map_credits].filter(Boolean).join(' · ')}));
+  scroller.appendChild(itinerary);
+  for (const note of c.disagreements) scroller.appendChild(el('p', {class: 'note', text: ui.sources_differ + note.note}));
+  scroller.appendChild(receiptsSection(c, {verify: true}));
+  scroller.appendChild(el('p', {class: 'muted credits-line', text: [c.credits, ...c.map_credits].filter(Boolean).join(' · ')}));
+  panel.appendChild(scroller);
   root.appendChild(panel);
+  root.appendChild(els.help);
   ensureJsonLd(document, c.json_ld);
-  els.live = el('p', {class: 'sr-only', 'aria-live': 'assertive'});
+  root.appendChild(els.mapDescription);
+  els.live = el('p', {class: 'sr-only', 'aria-live': 'polite', 'aria-atomic': 'true'});
   root.appendChild(els.live);
 }
+
+// The keyboard help: a modal <dialog> (focus moves in and returns; Esc closes it), opened with ?.
+function buildHelp(ui) {
+  const rows = [['key_next', 'key_next_does'], ['key_previous', 'key_previous_does'], ['key_first_last', 'key_first_last_does'],
+    ['key_play', 'key_play_does'], ['key_help', 'key_help_does'], ['key_close', 'key_close_does']];
+  const table = el('dl', {class: 'keys'});
+  for (const [key, does] of rows) {
+    table.appendChild(el('dt', {}, el('kbd', {text: ui[key]})));
+    table.appendChild(el('dd', {text: ui[does]}));
+  }
+  const dialog = el('dialog', {class: 'help', 'aria-labelledby': 'storymap-help-title'},
+                    el('h2', {id: 'storymap-help-title', text: ui.keys_title}), table);
+  dialog.appendChild(el('button', {type: 'button', class: 'primary', text: ui.close, onclick: () => dialog.close()}));
+  // A click on the backdrop (outside the dialog's box) closes it too.
+  dialog.addEventListener('click', (event) => { if (event.target === dialog) dialog.close(); });
+  return dialog;
+}
+
+export function openHelp(state) {
+  const dialog = state.els.help;
+  if (dialog && !dialog.open) dialog.showModal();
+}
+
+export function helpIsOpen(state) { return !!(state.els.help && state.els.help.open); }
 
 function buildLegend(c) {
   const ui = c.ui;
@@ -130,6 +174,7 @@ export function renderChapter(state) {
   chapter.replaceChildren();
   els.overlay.replaceChildren();
   const atOverview = state.index === OVERVIEW;
+  els.root.dataset.at = atOverview ? 'overview' : 'stop';
   els.prev.disabled = atOverview;
   els.next.disabled = state.index === c.stops.length - 1;
   els.next.textContent = fmt.nextLabel(ui, state.index);
@@ -153,7 +198,7 @@ export function renderChapter(state) {
   } else {
     const stop = c.stops[state.index];
     chapter.appendChild(el('h2', {text: stop.name}));
-    if (stop.local_names.length) chapter.appendChild(el('p', {class: 'local-names', text: stop.local_names.join(' · ')}));
+    if (stop.local_names.length) chapter.appendChild(localNames(stop.local_names));
     chapter.appendChild(el('p', {class: 'when', text: fmt.stopWhenTravelled(c, stop)}));
     chapter.appendChild(el('p', {class: 'summary', text: stop.summary}));
     for (const quote of stop.quotes) chapter.appendChild(renderQuote(ui, quote, true));
@@ -165,6 +210,25 @@ export function renderChapter(state) {
   }
   els.live.textContent = fmt.liveText(c, state.index);
   updateMapLabel(state);
+  scrollToTop(els);
+}
+
+// Every step starts at the top of its chapter. Once per frame, before it is painted: setting
+// scrollTop forces a layout, and a burst of commands must not pay one each.
+function scrollToTop(els) {
+  if (els.scrollPending) return;
+  els.scrollPending = true;
+  requestAnimationFrame(() => { els.scrollPending = false; els.scroller.scrollTop = 0; });
+}
+
+// 'станция Хасан · 하산역', each name in its own language.
+function localNames(names) {
+  const line = el('p', {class: 'local-names'});
+  names.forEach((entry, index) => {
+    if (index) line.appendChild(document.createTextNode(' · '));
+    line.appendChild(el('span', {lang: entry.lang, text: entry.name}));
+  });
+  return line;
 }
 
 function renderQuote(ui, quote, withContext) {
@@ -184,7 +248,7 @@ function renderQuote(ui, quote, withContext) {
 
 function updateMapLabel(state) {
   const c = state.config;
-  state.els.map.setAttribute('aria-label', fmt.mapLabel(c, state.index));
+  state.els.mapDescription.textContent = fmt.mapLabel(c, state.index);
   const now = state.index === OVERVIEW ? 0 : c.stops[state.index].seconds;
   const x = state.els.timelineX(now);
   state.els.now.setAttribute('x1', x);

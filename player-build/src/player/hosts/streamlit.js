@@ -8,7 +8,18 @@ import {isObject, parseRenderedConfig} from '../config.js';
 import {withStopParam} from '../url.js';
 import {commandHandler} from './commands.js';
 
+// The frame is one window of the page tall, in every mode and at every width: the panel scrolls
+// inside it, so the map, the chapter and Previous/Next stay on screen together, and stepping never
+// leaves the frame at a height that cuts off the end of the story (a frame that followed its
+// content kept its first height on phones). Below MIN_FRAME_HEIGHT (a phone on its side) the page
+// scrolls instead.
 const FRAME_HEIGHT = 720;
+const MIN_FRAME_HEIGHT = 420;
+
+export function frameHeight(windowHeight) {
+  const height = Number.isFinite(windowHeight) && windowHeight > 0 ? windowHeight : FRAME_HEIGHT;
+  return Math.max(MIN_FRAME_HEIGHT, Math.round(height));
+}
 
 function postToStreamlit(type, extra) {
   window.parent.postMessage(Object.assign({isStreamlitMessage: true, type: type}, extra || {}), '*');
@@ -31,13 +42,9 @@ export function installStreamlit(player) {
   player.useHost({
     name: 'streamlit',
     setFrameHeight() {
-      let height = FRAME_HEIGHT;
-      if (state.mode === 'present') {
-        try { height = window.parent.innerHeight; } catch (error) { height = window.innerHeight || FRAME_HEIGHT; }
-      } else if (window.innerWidth <= 700) {
-        height = Math.ceil(document.getElementById('storymap').scrollHeight);
-      }
-      postToStreamlit('streamlit:setFrameHeight', {height: height});
+      let height;
+      try { height = window.parent.innerHeight; } catch (error) { height = FRAME_HEIGHT; }
+      postToStreamlit('streamlit:setFrameHeight', {height: frameHeight(height)});
     },
     syncUrl(stopId) {
       try {  // same origin as the app: keep the reader's URL shareable without a server rerun
@@ -73,6 +80,8 @@ export function installStreamlit(player) {
   });
   try {  // keyboard works even when focus is on the Streamlit page around the iframe
     if (window.parent !== window && window.parent.document) window.parent.document.addEventListener('keydown', player.onKey);
+    // The page's window changes size (a phone turned, a browser window resized): the frame follows.
+    if (window.parent !== window) window.parent.addEventListener('resize', () => player.setFrameHeight());
   } catch (error) { /* cross-origin parent */ }
   postToStreamlit('streamlit:componentReady', {apiVersion: 1});
 }
