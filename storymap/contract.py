@@ -217,7 +217,6 @@ class ConfigQuote(_Strict):
     source_url: str | None
     speaker: str | None
     context: str | None
-    paragraph: str | None
     original: ConfigOriginal | None
     translated_by: str | None
     receipt: ConfigReceipt | None

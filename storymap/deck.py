@@ -16,7 +16,6 @@ from typing import Any
 from storymap.catalog import StoryBundle
 from storymap.contract import PLAYER_CONFIG_VERSION
 from storymap.locate import data_credits
-from storymap.quotes import find_quote
 from storymap.receipts import json_ld, methods, quote_receipt, sources_list
 from storymap.text import attribution
 from storymap.words import date_range, day_label, km_label, long_date, short_date, ui
@@ -46,7 +45,6 @@ def player_config(bundle: StoryBundle, *, data: dict[str, Any], start: dict[str,
         quotes = []
         for quote in stop.quotes:
             source = story.source(quote.source)
-            match = find_quote(quote.original.text if quote.original else quote.text, story.article(quote.source))
             quotes.append({
                 "text": " ".join(quote.text.split()),
                 "source": source.id,
@@ -54,7 +52,6 @@ def player_config(bundle: StoryBundle, *, data: dict[str, Any], start: dict[str,
                 "source_url": source.url,
                 "speaker": quote.speaker,
                 "context": quote.context,
-                "paragraph": match.paragraph if match else None,
                 "original": {"text": " ".join(quote.original.text.split()), "language": quote.original.language}
                             if quote.original else None,
                 "translated_by": quote.translated_by,

@@ -79,7 +79,7 @@ def test_built_in_story_gives_the_player_everything_it_draws(monkeypatch):
     assert khasan["position"] == [130.64492, 42.43006]  # [lon, lat], from the route file
     assert khasan["when_label"] == "Tuesday 12 September 2023 (time of day not reported)"
     assert khasan["quotes"][0]["attribution"] == "BBN (rewrite of an AP report), Ethan Kim, 2023-09-12"
-    assert khasan["quotes"][0]["paragraph"].startswith("Kim Jong Un’s personal train made its first stop at Khasan")
+    assert khasan["quotes"][0]["receipt"]["passage"].startswith("Kim Jong Un’s personal train made its first stop at Khasan")
     assert config["stops"][-1]["km_so_far"] == config["story"]["total_km"]
     assert config["legend_rail_traced"] is True
     assert page.query_params["story"] == "kim-russia-2023"

@@ -58,7 +58,7 @@ export function checkConfig(c) {
            'a list of {lang, name}');
     expect(isListOf(stop.sources_differ, (n) => isObject(n) && isText(n.note)), at + '.sources_differ', 'a list of {note}');
     expect(isListOf(stop.quotes, (q) => isObject(q) && isText(q.text) && isText(q.attribution) && isOptionalText(q.source_url) &&
-                    isOptionalText(q.speaker) && isOptionalText(q.context) && isOptionalText(q.paragraph)),
+                    isOptionalText(q.speaker) && isOptionalText(q.context)),
            at + '.quotes', 'a list of quotes, each with text and attribution');
   });
   expect(isListOf(c.days, (d) => isObject(d) && isText(d.label) && isNumber(d.seconds)), 'config.days', 'a list of {label, seconds}');

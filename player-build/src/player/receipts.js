@@ -10,18 +10,13 @@ import {highlight, verifyQuotes, webCryptoSha256} from './verify.js';
 export function quoteContext(ui, quote) {
   const receipt = quote.receipt;
   const parts = receipt ? highlight(receipt) : null;
+  if (!parts) return null;
   const body = el('div', {class: 'passage'});
-  if (parts) {
-    const [before, exact, after] = parts;
-    const passage = el('p', {lang: quote.original ? quote.original.language : null});
-    passage.append(before, el('mark', {text: exact}), after);
-    body.appendChild(passage);
-  } else if (quote.paragraph) {
-    body.appendChild(el('p', {text: quote.paragraph}));
-  } else {
-    return null;
-  }
-  const live = receipt && receipt.fragment_url && fmt.safeHttpUrl(receipt.fragment_url);
+  const [before, exact, after] = parts;
+  const passage = el('p', {lang: quote.original ? quote.original.language : null});
+  passage.append(before, el('mark', {text: exact}), after);
+  body.appendChild(passage);
+  const live = receipt.fragment_url && fmt.safeHttpUrl(receipt.fragment_url);
   if (live) body.appendChild(el('p', {}, el('a', {href: live, target: '_blank', rel: 'noopener noreferrer', text: ui.open_at_passage})));
   return el('details', {class: 'context'}, el('summary', {text: ui.show_in_source}), body);
 }
