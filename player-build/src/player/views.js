@@ -63,6 +63,7 @@ function buildLegend(c) {
     ['swatch', 'var(--route-done)', ui.route_travelled],
     ['swatch', 'var(--route-ahead)', ui.route_ahead],
     ['dot', null, ui.stop_marker],
+    ['swatch thin', 'var(--border)', ui.border],
   ];
   if (c.legend_rail_traced) {
     items.splice(2, 0, ['swatch', 'repeating-linear-gradient(90deg, var(--route-ahead) 0 4px, transparent 4px 6px)', ui.rail_traced]);
@@ -163,7 +164,7 @@ export function renderChapter(state) {
   updateMapLabel(state);
 }
 
-function renderQuote(ui, quote, withContext) {
+export function renderQuote(ui, quote, withContext) {
   const attribution = el('footer', {});
   attribution.appendChild(document.createTextNode(fmt.quotedBy(ui, quote)));
   const url = quote.source_url && fmt.safeHttpUrl(quote.source_url);
