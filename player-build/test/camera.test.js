@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {LEG_MS, MAX_OVERVIEW_ZOOM, MAX_ZOOM, STOP_ZOOM, boxBounds, constrain, ease, headPosition, legBounds, legCamera,
+import {LEG_MS, MAX_OVERVIEW_ZOOM, MAX_ZOOM, STOP_ZOOM, boxBounds, constrain, ease, headPosition, legBounds, legCamera, lifted,
   legDuration, legTime, overviewView, stopView,
   tripBounds} from '../src/player/camera.js';
 import {golden} from './golden.js';
@@ -106,11 +106,17 @@ test('every view carries the basemap\'s box and the zoom limits', () => {
   const basemap = {storymap: {box: {west: -10, south: 38, east: -8, north: 40}}};
   const bounds = boxBounds(basemap);
   assert.deepEqual(bounds, [[-10, 38], [-8, 40]]);
-  const view = constrain({longitude: -9, latitude: 39, zoom: 5}, bounds, {bottom: 100});
-  assert.deepEqual(view, {longitude: -9, latitude: 39, zoom: 5, maxBounds: bounds, maxZoom: MAX_ZOOM, minZoom: 0,
-                          padding: {bottom: 100}});
-  assert.equal(constrain({zoom: 1}, bounds).padding, null);
+  const view = constrain({longitude: -9, latitude: 39, zoom: 5}, bounds);
+  assert.deepEqual(view, {longitude: -9, latitude: 39, zoom: 5, maxBounds: bounds, maxZoom: MAX_ZOOM, minZoom: 0});
   assert.equal(MAX_ZOOM, 12);
+});
+
+test('a view is lifted by half the covered height, so its centre shows above the card', () => {
+  // A flat viewport: one degree is ten pixels, y grows downwards as latitude falls.
+  const viewportOf = (v) => ({width: 800, height: 600, unproject: ([x, y]) => [v.longitude + (x - 400) / 10, v.latitude - (y - 300) / 10]});
+  const view = {longitude: 10, latitude: 50, zoom: 6};
+  assert.deepEqual(lifted(view, 200, viewportOf), {longitude: 10, latitude: 40, zoom: 6});
+  assert.equal(lifted(view, 0, viewportOf), view);
 });
 
 test('the camera follows the head: it departs from the reader\'s view and arrives with the train', () => {

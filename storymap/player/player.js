@@ -311,8 +311,14 @@
     const box = basemap.storymap.box;
     return [[box.west, box.south], [box.east, box.north]];
   }
-  function constrain(view, maxBounds, padding) {
-    return Object.assign({}, view, { maxBounds, maxZoom: MAX_ZOOM, minZoom: 0, padding: padding || null });
+  function constrain(view, maxBounds) {
+    return Object.assign({}, view, { maxBounds, maxZoom: MAX_ZOOM, minZoom: 0 });
+  }
+  function lifted(view, coveredPx2, viewportOf2) {
+    if (!coveredPx2) return view;
+    const viewport = viewportOf2(view);
+    const [longitude, latitude] = viewport.unproject([viewport.width / 2, viewport.height / 2 + coveredPx2 / 2]);
+    return Object.assign({}, view, { longitude, latitude });
   }
   var smooth = (t) => t * t * (3 - 2 * t);
   function legCamera(head, progress, from, to, midZoom) {
@@ -632,11 +638,10 @@
     }
     return viewports[0];
   }
-  function mapStops(state2) {
-    const viewport = mapViewport(state2);
+  function mapStops(state2, viewport) {
     if (state2.animation && state2.placed) return state2.placed.groups;
     if (!viewport || viewport.width < 2 || viewport.height < 2) return { singles: state2.config.stops, clusters: [] };
-    const key = [state2.index, Math.round(state2.zoom * 8), viewport.width, viewport.height].join(":");
+    const key = [state2.index, Math.round(viewport.zoom * 8), viewport.width, viewport.height].join(":");
     if (state2.placed && state2.placed.key === key) return state2.placed.groups;
     const groups = clusterStops(state2.config.stops, state2.index, (p) => viewport.project(p));
     state2.placed = { key, groups };
@@ -712,7 +717,8 @@
     for (const item of items) {
       const [x, y] = viewport.project(item.position);
       if (item.fixed) {
-        placed.push({ item, box: { x: x - item.w / 2, y: y - item.h / 2, w: item.w, h: item.h } });
+        const box = { x: x - item.w / 2, y: y - item.h / 2, w: item.w, h: item.h };
+        placed.push({ item, box: inside(box, viewport.width, viewport.height) ? box : null });
         continue;
       }
       free.push({ item, x, y, w: item.w, h: item.h, sides: item.sides, gap: item.gap, must: item.must });
@@ -1218,6 +1224,10 @@
   }
   function warmTrips() {
     state.tripsWarm = true;
+    try {
+      state.deck.pickObject({ x: 1, y: 1 });
+    } catch (error) {
+    }
     if (!state.animation) redraw();
   }
   function buildDeck(stopClicked) {
@@ -1225,7 +1235,7 @@
     readColors();
     state.els.map.style.background = "var(--sea)";
     state.maxBounds = boxBounds(state.basemap);
-    const overview = constrain(overviewViewState(), state.maxBounds, viewPadding());
+    const overview = constrain(overviewViewState(), state.maxBounds);
     state.viewState = overview;
     const canvas = document.createElement("canvas");
     const box = state.els.map.getBoundingClientRect();
@@ -1273,12 +1283,18 @@
     redraw();
   }
   var fitBounds = (width, height, box, padding) => new (D()).WebMercatorViewport({ width, height }).fitBounds(box, { padding });
-  function viewPadding() {
-    if (state.mode !== "present" || !state.els.overlay) return null;
+  function coveredPx() {
+    if (state.mode !== "present" || !state.els.overlay) return 0;
     const map = state.els.map.getBoundingClientRect();
     const card = state.els.overlay.getBoundingClientRect();
-    if (!card.height) return null;
-    return { top: 0, left: 0, right: 0, bottom: Math.max(0, Math.min(map.height * 0.7, map.bottom - card.top + 12)) };
+    return card.height ? Math.max(0, Math.min(map.height * 0.7, map.bottom - card.top + 12)) : 0;
+  }
+  function viewportOf(view) {
+    const rect = state.els.map.getBoundingClientRect();
+    return new (D()).WebMercatorViewport(Object.assign({}, view, { width: Math.max(1, rect.width), height: Math.max(1, rect.height) }));
+  }
+  function clearOfCard(view) {
+    return lifted(view, coveredPx(), viewportOf);
   }
   function overviewViewState() {
     const rect = state.els.map.getBoundingClientRect();
@@ -1287,12 +1303,13 @@
     return overviewView(tripBounds(state.config.stops, state.route.features), rect, Math.max(0, covered), fitBounds);
   }
   function flyTo(view, ms) {
-    const target = constrain(view, state.maxBounds, viewPadding());
+    const target = constrain(view, state.maxBounds);
     const duration = state.reducedMotion ? 0 : ms;
     const move = duration > 0 ? {} : null;
     const settled = () => {
       if (state.cameraMove === move) {
         state.cameraMove = null;
+        redraw();
         positionLabels(state);
       }
     };
@@ -1312,7 +1329,8 @@
   }
   function redraw() {
     if (!state.deck) return;
-    const groups = mapStops(state);
+    const rect = state.els.map.getBoundingClientRect();
+    const groups = mapStops(state, state.viewState && rect.width > 1 ? new (D()).WebMercatorViewport(Object.assign({}, state.viewState, { width: rect.width, height: rect.height })) : null);
     const layers = buildLayers(D(), state, groups, (index) => onStopClick(index), openCluster);
     syncLabels(state, placeLabels(state), groups);
     state.deck.setProps({ layers });
@@ -1323,8 +1341,8 @@
     const fitted = overviewView(bounds, rect, 0, fitBounds);
     flyTo(Object.assign({}, fitted, { zoom: Math.max(fitted.zoom, state.zoom + 2) }), JUMP_MS);
   }
-  function setView(view, padding) {
-    const target = constrain(view, state.maxBounds, padding);
+  function setView(view) {
+    const target = constrain(view, state.maxBounds);
     state.deck.setProps({ initialViewState: target });
     state.viewState = target;
     state.zoom = target.zoom;
@@ -1338,13 +1356,15 @@
     const legFit = overviewView(legBounds(leg), state.els.map.getBoundingClientRect(), 0, fitBounds);
     const midZoom = Math.min(start2.zoom, target.zoom, legFit.zoom);
     const origin = leg.geometry.coordinates[0];
+    const covered = coveredPx();
+    const lift = (view) => lifted(view, covered, viewportOf);
+    const departure = lift({ longitude: origin[0], latitude: origin[1], zoom: start2.zoom, pitch: 0, bearing: 0 });
     const camera = {
       zoom: start2.zoom,
       pitch: start2.pitch || 0,
       bearing: start2.bearing || 0,
-      offset: [start2.longitude - origin[0], start2.latitude - origin[1]]
+      offset: [start2.longitude - departure.longitude, start2.latitude - departure.latitude]
     };
-    const padding = viewPadding();
     state.cameraMove = null;
     const animation = { leg: from, frame: 0 };
     state.animation = animation;
@@ -1352,14 +1372,14 @@
       if (state.animation !== animation) return;
       const { time, eased, done } = legTime(leg, now - started);
       state.time = time;
-      setView(legCamera(headPosition(leg, time), eased, camera, target, midZoom), padding);
+      setView(lift(legCamera(headPosition(leg, time), eased, camera, target, midZoom)));
       if (!done) {
         redraw();
         animation.frame = requestAnimationFrame(tick);
       } else {
         state.animation = null;
         state.time = c.stops[to].seconds;
-        setView(target, padding);
+        setView(lift(target));
         redraw();
         arrived();
       }
@@ -1492,7 +1512,7 @@
       animateLeg(move.leg, index, scheduleNext);
     } else {
       state.time = c.stops[index].seconds;
-      flyTo(stopView(c.stops[index]), move.instant ? 0 : JUMP_MS);
+      flyTo(clearOfCard(stopView(c.stops[index])), move.instant ? 0 : JUMP_MS);
       redraw();
       scheduleNext();
     }

@@ -83,8 +83,19 @@ export function boxBounds(basemap) {
 
 // Every view the player sets carries the same limits; deck.gl's controller reads them from the view
 // state, so a view without them would lift the bounds for the reader's next drag.
-export function constrain(view, maxBounds, padding) {
-  return Object.assign({}, view, {maxBounds, maxZoom: MAX_ZOOM, minZoom: 0, padding: padding || null});
+export function constrain(view, maxBounds) {
+  return Object.assign({}, view, {maxBounds, maxZoom: MAX_ZOOM, minZoom: 0});
+}
+
+// The view moved so that its centre point shows `coveredPx / 2` higher: in the middle of what the
+// quote card at the bottom leaves free. (deck.gl's view-state padding would do it, but its
+// controller drops padding from every view state it normalises.) `viewportOf(view)` is deck.gl's
+// WebMercatorViewport at the map's size.
+export function lifted(view, coveredPx, viewportOf) {
+  if (!coveredPx) return view;
+  const viewport = viewportOf(view);
+  const [longitude, latitude] = viewport.unproject([viewport.width / 2, viewport.height / 2 + coveredPx / 2]);
+  return Object.assign({}, view, {longitude, latitude});
 }
 
 // Smooth step: 0 -> 0, 1 -> 1, flat at both ends.

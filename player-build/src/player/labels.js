@@ -5,7 +5,7 @@
 // measured) when the set of names changes, and laid out after every frame deck.gl draws (collide.js
 // decides where each goes, or that it is not shown).
 import {el} from './dom.js';
-import {clusterStops, layoutLabels, markerBox} from './collide.js';
+import {clusterStops, inside, layoutLabels, markerBox} from './collide.js';
 
 export const MARKER_RADIUS = 7;       // a stop's marker (layers.js draws it at these radii)
 export const CURRENT_RADIUS = 11;
@@ -20,13 +20,13 @@ function mapViewport(state) {
   return viewports[0];
 }
 
-// The stops as drawn for the view at rest: {singles, clusters} (collide.js clusterStops). During a
+// The stops as drawn for the view the camera is going to (`viewport`, made from state.viewState: the
+// deck's own lags a frame behind a cut): {singles, clusters} (collide.js clusterStops). During a
 // flight the last grouping is kept (and its arrays, so layers and labels are not rebuilt per frame).
-export function mapStops(state) {
-  const viewport = mapViewport(state);
+export function mapStops(state, viewport) {
   if (state.animation && state.placed) return state.placed.groups;
   if (!viewport || viewport.width < 2 || viewport.height < 2) return {singles: state.config.stops, clusters: []};
-  const key = [state.index, Math.round(state.zoom * 8), viewport.width, viewport.height].join(':');
+  const key = [state.index, Math.round(viewport.zoom * 8), viewport.width, viewport.height].join(':');
   if (state.placed && state.placed.key === key) return state.placed.groups;
   const groups = clusterStops(state.config.stops, state.index, (p) => viewport.project(p));
   state.placed = {key, groups};
@@ -106,7 +106,11 @@ export function positionLabels(state) {
   const free = [];
   for (const item of items) {
     const [x, y] = viewport.project(item.position);
-    if (item.fixed) { placed.push({item, box: {x: x - item.w / 2, y: y - item.h / 2, w: item.w, h: item.h}}); continue; }
+    if (item.fixed) {
+      const box = {x: x - item.w / 2, y: y - item.h / 2, w: item.w, h: item.h};
+      placed.push({item, box: inside(box, viewport.width, viewport.height) ? box : null});
+      continue;
+    }
     free.push({item, x, y, w: item.w, h: item.h, sides: item.sides, gap: item.gap, must: item.must});
   }
   const obstacles = markerBoxes(viewport, groups, state.index).concat(coveredBoxes(state));

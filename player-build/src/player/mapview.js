@@ -1,7 +1,7 @@
 // The map: the deck and its canvas, colours, the camera's moves (with the basemap's bounds and, in
-// presentation mode, the quote card's padding), the leg's flight with the camera on the train, and
+// presentation mode, clear of the quote card), the leg's flight with the camera on the train, and
 // redraws. Navigation (runtime.js) says where to go; this module moves there.
-import {JUMP_MS, boxBounds, constrain, headPosition, legBounds, legCamera, legTime, overviewView, stopView,
+import {JUMP_MS, boxBounds, constrain, headPosition, legBounds, legCamera, legTime, lifted, overviewView, stopView,
   tripBounds} from './camera.js';
 import {articleController} from './controller.js';
 import {cssColor} from './dom.js';
@@ -29,8 +29,12 @@ function whenIdle(callback) {
   else setTimeout(callback, 200);
 }
 
+// Once the first frame is up: the trail's shader (layers.js) and the picking pass are readied while
+// the reader looks, or a first click on the map (a marker, a cluster) came to nothing while deck.gl
+// compiled its picking program.
 function warmTrips() {
   state.tripsWarm = true;
+  try { state.deck.pickObject({x: 1, y: 1}); } catch (error) { /* a deck torn down meanwhile */ }
   if (!state.animation) redraw();
 }
 
@@ -40,7 +44,7 @@ export function buildDeck(stopClicked) {
   readColors();
   state.els.map.style.background = 'var(--sea)';
   state.maxBounds = boxBounds(state.basemap);
-  const overview = constrain(overviewViewState(), state.maxBounds, viewPadding());
+  const overview = constrain(overviewViewState(), state.maxBounds);
   state.viewState = overview;
   // Our own canvas, its drawing buffer already at the map's size: left to deck.gl, the first frame
   // is drawn on the browser's default 300 x 150 canvas, and resizing it afterwards stalled software
@@ -83,15 +87,21 @@ export function buildDeck(stopClicked) {
 
 const fitBounds = (width, height, box, padding) => new (D().WebMercatorViewport)({width, height}).fitBounds(box, {padding});
 
-// In presentation mode the quote card covers the lower part of the map: views are centred in the
-// part above it (deck.gl's view padding), so the current stop is never under the card.
-export function viewPadding() {
-  if (state.mode !== 'present' || !state.els.overlay) return null;
+// In presentation mode the quote card covers the lower part of the map: a stop's view is lifted into
+// the part above it (camera.js lifted), so the current stop is never under the card.
+function coveredPx() {
+  if (state.mode !== 'present' || !state.els.overlay) return 0;
   const map = state.els.map.getBoundingClientRect();
   const card = state.els.overlay.getBoundingClientRect();
-  if (!card.height) return null;
-  return {top: 0, left: 0, right: 0, bottom: Math.max(0, Math.min(map.height * 0.7, map.bottom - card.top + 12))};
+  return card.height ? Math.max(0, Math.min(map.height * 0.7, map.bottom - card.top + 12)) : 0;
 }
+
+function viewportOf(view) {
+  const rect = state.els.map.getBoundingClientRect();
+  return new (D().WebMercatorViewport)(Object.assign({}, view, {width: Math.max(1, rect.width), height: Math.max(1, rect.height)}));
+}
+
+export function clearOfCard(view) { return lifted(view, coveredPx(), viewportOf); }
 
 export function overviewViewState() {
   const rect = state.els.map.getBoundingClientRect();
@@ -101,12 +111,13 @@ export function overviewViewState() {
 }
 
 export function flyTo(view, ms) {
-  const target = constrain(view, state.maxBounds, viewPadding());
+  const target = constrain(view, state.maxBounds);
   const duration = state.reducedMotion ? 0 : ms;
   // This move, until its transition ends (or is interrupted, or, if deck.gl starts none because the
   // view is already there, a moment after it would have ended). A later move replaces it.
   const move = duration > 0 ? {} : null;
-  const settled = () => { if (state.cameraMove === move) { state.cameraMove = null; positionLabels(state); } };
+  // At rest, stops are grouped again for the view reached (clusters depend on the zoom).
+  const settled = () => { if (state.cameraMove === move) { state.cameraMove = null; redraw(); positionLabels(state); } };
   state.cameraMove = move;
   state.deck.setProps({initialViewState: Object.assign({}, target, duration ? {
     transitionDuration: duration, transitionInterpolator: new (D().FlyToInterpolator)({speed: 1.4}),
@@ -119,7 +130,9 @@ export function flyTo(view, ms) {
 
 export function redraw() {
   if (!state.deck) return;
-  const groups = mapStops(state);
+  const rect = state.els.map.getBoundingClientRect();
+  const groups = mapStops(state, state.viewState && rect.width > 1 ?
+    new (D().WebMercatorViewport)(Object.assign({}, state.viewState, {width: rect.width, height: rect.height})) : null);
   const layers = buildLayers(D(), state, groups, (index) => onStopClick(index), openCluster);
   syncLabels(state, placeLabels(state), groups);
   state.deck.setProps({layers: layers});
@@ -135,8 +148,8 @@ function openCluster(members) {
 }
 
 
-function setView(view, padding) {
-  const target = constrain(view, state.maxBounds, padding);
+function setView(view) {
+  const target = constrain(view, state.maxBounds);
   state.deck.setProps({initialViewState: target});
   state.viewState = target;
   state.zoom = target.zoom;
@@ -153,9 +166,13 @@ export function animateLeg(from, to, arrived) {
   const legFit = overviewView(legBounds(leg), state.els.map.getBoundingClientRect(), 0, fitBounds);
   const midZoom = Math.min(start.zoom, target.zoom, legFit.zoom);
   const origin = leg.geometry.coordinates[0];
+  // Lifted clear of the quote card frame by frame; the reader's own pan at departure is measured
+  // from the lifted departure view.
+  const covered = coveredPx();
+  const lift = (view) => lifted(view, covered, viewportOf);
+  const departure = lift({longitude: origin[0], latitude: origin[1], zoom: start.zoom, pitch: 0, bearing: 0});
   const camera = {zoom: start.zoom, pitch: start.pitch || 0, bearing: start.bearing || 0,
-                  offset: [start.longitude - origin[0], start.latitude - origin[1]]};
-  const padding = viewPadding();
+                  offset: [start.longitude - departure.longitude, start.latitude - departure.latitude]};
   state.cameraMove = null;
   const animation = {leg: from, frame: 0};
   state.animation = animation;
@@ -163,14 +180,14 @@ export function animateLeg(from, to, arrived) {
     if (state.animation !== animation) return;
     const {time, eased, done} = legTime(leg, now - started);
     state.time = time;
-    setView(legCamera(headPosition(leg, time), eased, camera, target, midZoom), padding);
+    setView(lift(legCamera(headPosition(leg, time), eased, camera, target, midZoom)));
     if (!done) {
       redraw();
       animation.frame = requestAnimationFrame(tick);
     } else {
       state.animation = null;
       state.time = c.stops[to].seconds;
-      setView(target, padding);
+      setView(lift(target));
       redraw();
       arrived();
     }

@@ -5,7 +5,7 @@ import {Unusable, checkBasemap, checkConfig, checkRoute} from './config.js';
 import {JUMP_MS, stopView} from './camera.js';
 import {el} from './dom.js';
 import {failureReason, failureText, playLabel} from './format.js';
-import {animateLeg, buildDeck, flyTo, overviewViewState, redraw} from './mapview.js';
+import {animateLeg, buildDeck, clearOfCard, flyTo, overviewViewState, redraw} from './mapview.js';
 import {buildMapControls, showDwellItem, showEndCard, updatePresenter} from './presenter.js';
 import {prepareBasemap} from './layers.js';
 import {state} from './store.js';
@@ -137,7 +137,7 @@ export function goTo(index, options) {
   } else {
     // Jumps and steps back cut to the stop: the trip is not replayed.
     state.time = c.stops[index].seconds;
-    flyTo(stopView(c.stops[index]), move.instant ? 0 : JUMP_MS);
+    flyTo(clearOfCard(stopView(c.stops[index])), move.instant ? 0 : JUMP_MS);
     redraw();
     scheduleNext();
   }
