@@ -993,12 +993,14 @@
     const span = Math.max(1, c.story.end_seconds);
     const x = timelineX(c);
     node.appendChild(svg("line", { class: "axis", x1: "3%", x2: "97%", y1: 30, y2: 30 }));
+    state2.els.dayLabels = [];
     for (const day of c.days) {
       if (day.seconds < 0 || day.seconds > span) continue;
       node.appendChild(svg("line", { class: "day", x1: x(day.seconds), x2: x(day.seconds), y1: 20, y2: 40 }));
       const label = svg("text", { class: "day-label", x: x(day.seconds), y: 58, dx: 3 });
       label.textContent = day.label;
       node.appendChild(label);
+      state2.els.dayLabels.push(label);
     }
     state2.els.now = svg("line", { class: "now", x1: "3%", x2: "3%", y1: 12, y2: 48 });
     node.appendChild(state2.els.now);
@@ -1387,6 +1389,28 @@
     animation.frame = requestAnimationFrame(tick);
   }
 
+  // src/player/timeline.js
+  var LABEL_GAP_PX = 6;
+  function thinLabels(xs, width, widthPx) {
+    if (xs.length < 2) return xs.map(() => true);
+    const spacing = Math.min(...xs.slice(1).map((x, i) => x - xs[i]));
+    const every = Math.max(1, Math.ceil((width + LABEL_GAP_PX) / Math.max(1e-9, spacing)));
+    return xs.map((x, i) => i % every === 0 && x + width <= widthPx + 1);
+  }
+  function thinTimeline(state2) {
+    const labels = state2.els.dayLabels || [];
+    const svg2 = state2.els.timeline;
+    if (!labels.length || !svg2) return;
+    const left = svg2.getBoundingClientRect().left;
+    for (const label of labels) label.style.visibility = "";
+    const boxes = labels.map((label) => label.getBoundingClientRect());
+    const width = Math.max(...boxes.map((box) => box.width));
+    const shown = thinLabels(boxes.map((box) => box.left - left), width, svg2.getBoundingClientRect().width);
+    labels.forEach((label, i) => {
+      label.style.visibility = shown[i] ? "" : "hidden";
+    });
+  }
+
   // src/player/runtime.js
   var { OVERVIEW: OVERVIEW2 } = state_exports;
   var host = { name: "standalone", syncUrl() {
@@ -1473,6 +1497,7 @@
       prepareBasemap(state);
       buildDom(state, root, actions);
       buildMapControls(state, () => flyTo(overviewViewState(), JUMP_MS));
+      thinTimeline(state);
       buildDeck((index) => goTo(index));
       host.announceReady(config);
       goTo(initialIndex(config), { instant: true });
@@ -1621,6 +1646,7 @@
   }
   function onResize() {
     setFrameHeight();
+    if (state.ready) thinTimeline(state);
     if (state.ready && state.deck && state.index === OVERVIEW2 && !state.animation) flyTo(overviewViewState(), 0);
   }
 

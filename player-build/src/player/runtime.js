@@ -7,6 +7,7 @@ import {el} from './dom.js';
 import {failureReason, failureText, playLabel} from './format.js';
 import {animateLeg, buildDeck, clearOfCard, flyTo, overviewViewState, redraw} from './mapview.js';
 import {buildMapControls, showDwellItem, showEndCard, updatePresenter} from './presenter.js';
+import {thinTimeline} from './timeline.js';
 import {prepareBasemap} from './layers.js';
 import {state} from './store.js';
 import * as machine from './state.js';
@@ -97,6 +98,7 @@ export async function start(load) {
     prepareBasemap(state);
     buildDom(state, root, actions);
     buildMapControls(state, () => flyTo(overviewViewState(), JUMP_MS));
+    thinTimeline(state);
     buildDeck((index) => goTo(index));
     host.announceReady(config);    // a host page hears 'ready', then the first stop
     goTo(machine.initialIndex(config), {instant: true});
@@ -237,5 +239,6 @@ export function onKey(event) {
 // after the first fit).
 export function onResize() {
   setFrameHeight();
+  if (state.ready) thinTimeline(state);
   if (state.ready && state.deck && state.index === OVERVIEW && !state.animation) flyTo(overviewViewState(), 0);
 }

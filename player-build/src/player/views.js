@@ -93,12 +93,14 @@ function buildTimeline(state, actions) {
   const span = Math.max(1, c.story.end_seconds);
   const x = timelineX(c);
   node.appendChild(svg('line', {class: 'axis', x1: '3%', x2: '97%', y1: 30, y2: 30}));
+  state.els.dayLabels = [];    // thinned out to fit by timeline.js
   for (const day of c.days) {
     if (day.seconds < 0 || day.seconds > span) continue;
     node.appendChild(svg('line', {class: 'day', x1: x(day.seconds), x2: x(day.seconds), y1: 20, y2: 40}));
     const label = svg('text', {class: 'day-label', x: x(day.seconds), y: 58, dx: 3});
     label.textContent = day.label;
     node.appendChild(label);
+    state.els.dayLabels.push(label);
   }
   state.els.now = svg('line', {class: 'now', x1: '3%', x2: '3%', y1: 12, y2: 48});
   node.appendChild(state.els.now);
