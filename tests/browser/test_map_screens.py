@@ -95,8 +95,14 @@ def test_a_cluster_opens_when_clicked(browser, exported):  # noqa: F811
         cluster = page.evaluate("""() => { const s = window.storymapState; const c = s.placed.groups.clusters[0];
             return {xy: s.deck.getViewports()[0].project(c.position), count: c.count, zoom: s.zoom}; }""")
         box = page.locator(".map").bounding_box()
-        page.mouse.click(box["x"] + cluster["xy"][0], box["y"] + cluster["xy"][1])
-        page.wait_for_function(f"() => window.storymapState.zoom >= {cluster['zoom'] + 1.9}", timeout=10_000)
+        # As for a marker (test_player.py): on a loaded 2-core machine a click can be lost, so try again.
+        for attempt in range(3):
+            page.mouse.click(box["x"] + cluster["xy"][0], box["y"] + cluster["xy"][1])
+            try:
+                page.wait_for_function(f"() => window.storymapState.zoom >= {cluster['zoom'] + 1.9}", timeout=15_000)
+                break
+            except Exception:
+                assert attempt < 2, "clicking the cluster never opened it"
         assert_labels_fit(page, "cluster opened")
         after = page.evaluate("() => window.storymapState.placed.groups.clusters.map((c) => c.count)")
         assert sum(after) < cluster["count"], f"the cluster of {cluster['count']} did not open: {after}"
@@ -269,9 +275,10 @@ def test_the_camera_arrives_with_the_train_and_names_return_at_rest(browser, exp
             document.dispatchEvent(new KeyboardEvent('keydown', {key: 'ArrowRight', bubbles: true}));
             requestAnimationFrame(sample);
         })""")
-        assert len(gaps) >= 3, gaps
-        # deck.gl draws the view set for this frame: the head is at the centre of the map all along.
-        assert max(g for g, progress in gaps if progress > 0.5) < 3, gaps
+        assert gaps, "no frame of the leg was sampled"
+        # The head is at the centre of the map all along (the story's own view at departure is the
+        # stop's, so there is no pan of the reader's to fade out).
+        assert max(g for g, progress in gaps) < 3, gaps
         page.wait_for_function("() => !document.querySelector('.map-labels').classList.contains('moving')", timeout=2_000)
         at_rest = page.evaluate("""() => { const s = window.storymapState; const v = s.deck.getViewports()[0];
             const [x, y] = v.project(s.config.stops[1].position); return [s.index, s.cameraMove, Math.hypot(x - v.width / 2, y - v.height / 2)]; }""")
