@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {CLUSTER_PX, EDGE_PX, anchorBox, clampBox, clusterStops, inside, layoutLabels, markerBox, overlaps} from '../src/player/collide.js';
+import {CLUSTER_PX, EDGE_PX, SPACE_PX, anchorBox, clampBox, clusterStops, inside, layoutLabels, markerBox, overlaps} from '../src/player/collide.js';
 import {OVERVIEW} from '../src/player/state.js';
 
 const label = (x, y, w, extra) => Object.assign({x, y, w, h: 16, sides: ['right', 'left', 'above', 'below'], gap: 10, must: false}, extra);
@@ -41,9 +41,16 @@ test('piled-up labels never overlap: later ones take another side or are left ou
   assert.equal(anyOverlap(placed), false);
 });
 
+test('two names on one line keep a space between them', () => {
+  const [a, b] = layoutLabels([label(100, 100, 60, {sides: ['right']}), label(100 + 60 + SPACE_PX - 1, 100, 60, {sides: ['right']})],
+                              800, 600, []);
+  assert.ok(a);
+  assert.equal(b, null);
+});
+
 test('labels keep off markers', () => {
   const marker = markerBox(400, 300, 9);
-  const [placed] = layoutLabels([label(370, 300, 40, {gap: 2, sides: ['right', 'above']})], 800, 600, [marker]);
+  const [placed] = layoutLabels([label(365, 300, 40, {gap: 2, sides: ['right', 'above']})], 800, 600, [marker]);
   assert.equal(placed.side, 'above');
   assert.equal(overlaps(placed.box, marker), false);
 });

@@ -563,6 +563,7 @@
   // src/player/collide.js
   var EDGE_PX = 3;
   var CLUSTER_PX = 26;
+  var SPACE_PX = 3;
   function overlaps(a, b) {
     return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
   }
@@ -582,7 +583,10 @@
   }
   function layoutLabels(labels, width, height, obstacles) {
     const taken = obstacles.slice();
-    const free = (box) => inside(box, width, height) && !taken.some((other) => overlaps(box, other));
+    const free = (box) => {
+      const spaced = { x: box.x - SPACE_PX, y: box.y, w: box.w + 2 * SPACE_PX, h: box.h };
+      return inside(box, width, height) && !taken.some((other) => overlaps(spaced, other));
+    };
     return labels.map((label) => {
       if (!(label.x >= 0 && label.x <= width && label.y >= 0 && label.y <= height)) return null;
       for (const side of label.sides) {

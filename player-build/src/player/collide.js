@@ -7,6 +7,7 @@
 export const EDGE_PX = 3;          // a label keeps this far from the map's edge
 export const GAP_PX = 10;          // between a marker's centre and its label
 export const CLUSTER_PX = 26;      // markers closer than this (centre to centre) are one cluster
+export const SPACE_PX = 3;         // between two names: touching names read as one ("ChangchunJilin")
 
 export function overlaps(a, b) { return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h; }
 
@@ -34,7 +35,10 @@ export function clampBox(box, width, height) {
 // is always shown: on its first side that fits, else pulled inside the map on its first side.
 export function layoutLabels(labels, width, height, obstacles) {
   const taken = obstacles.slice();
-  const free = (box) => inside(box, width, height) && !taken.some((other) => overlaps(box, other));
+  const free = (box) => {
+    const spaced = {x: box.x - SPACE_PX, y: box.y, w: box.w + 2 * SPACE_PX, h: box.h};
+    return inside(box, width, height) && !taken.some((other) => overlaps(spaced, other));
+  };
   return labels.map((label) => {
     if (!(label.x >= 0 && label.x <= width && label.y >= 0 && label.y <= height)) return null;
     for (const side of label.sides) {
