@@ -126,7 +126,7 @@ def pick_story(catalog: Catalog, show_picker: bool) -> tuple[Path, StoryBundle |
 
 
 def start_state(story: Story) -> dict:
-    """Where and how the player starts, from ?stop=, ?mode=, ?autoplay=, ?dwell= (bad values: a note, defaults)."""
+    """Where and how the player starts: ?stop=, ?mode=, ?autoplay=, ?dwell=, ?loop= (bad values: a note, defaults)."""
     stop = query_value("stop")
     if stop is not None and stop not in {s.id for s in story.stops}:
         st.info("That stop link does not match any stop of this story; showing the whole trip instead.")
@@ -145,7 +145,8 @@ def start_state(story: Story) -> dict:
             st.info(f"Autoplay time must be between {DWELL_RANGE_SECONDS[0]:g} and {DWELL_RANGE_SECONDS[1]:g} seconds; "
                     "using the story's own.")
             dwell = None
-    return {"stop": stop, "mode": mode, "autoplay": query_value("autoplay") in ("1", "true"), "dwell_override": dwell}
+    return {"stop": stop, "mode": mode, "autoplay": query_value("autoplay") in ("1", "true"), "dwell_override": dwell,
+            "loop": query_value("loop") in ("1", "true")}
 
 
 def _page_problem(problem: Problem, roots: tuple[Path, ...]) -> str:

@@ -261,7 +261,8 @@ def scale_benchmarks() -> dict:
                                                                      "storymap": {"attribution": "none"}}))
         from storymap.catalog import load_bundle
         config = player_config(load_bundle(story, geodata), data={"route": "x", "basemap": "y"},
-                               start={"stop": None, "mode": "page", "autoplay": False, "dwell_override": None})
+                               start={"stop": None, "mode": "page", "autoplay": False, "dwell_override": None,
+                                      "loop": False})
         reruns = script_times(stories, geodata, [f"story={story.id}"], RERUN_REPEATS)
         rows[stops] = {"file_bytes": path.stat().st_size, "load_validate_ms": load_ms, "route_build_ms": route_ms,
                        "route_vertices": sum(len(f["geometry"]["coordinates"]) for f in route["features"]),

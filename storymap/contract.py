@@ -300,6 +300,7 @@ class ConfigStart(_Strict):
     mode: Literal["page", "present"]
     autoplay: bool
     dwell_override: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None
+    loop: bool = Field(description="after the last stop, start again from the whole trip (?loop=1, for kiosks)")
 
 
 class ConfigData(_Strict):

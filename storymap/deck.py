@@ -10,6 +10,7 @@ by URL on the page (fetched once) and inlined in the export.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import zoneinfo
 from typing import Any
 
@@ -21,6 +22,15 @@ from storymap.text import attribution
 from storymap.words import date_range, day_label, km_label, long_date, short_date, ui
 
 DEFAULT_STOP_ZOOM = 11.0  # a stop's view when the story gives it no camera: a town and its station
+# Presentation mode shows each quote and "sources differ" note of a stop in turn during its dwell, in
+# large type read from across a room: about 150 words a minute, and never less than this per item.
+READING_WORDS_PER_SECOND = 2.5
+ITEM_MIN_SECONDS = 4.0
+
+
+def reading_seconds(texts: list[str]) -> float:
+    """How long the texts shown in turn during a dwell take to read in large type, in whole seconds."""
+    return float(sum(max(ITEM_MIN_SECONDS, math.ceil(len(text.split()) / READING_WORDS_PER_SECOND)) for text in texts))
 
 
 def _when_label(day: dt.date, time: str | None, zone: str, language: str) -> str:
@@ -76,7 +86,10 @@ def player_config(bundle: StoryBundle, *, data: dict[str, Any], start: dict[str,
             "km_label": km_label(km_so_far[index]),
             "seconds": placed["seconds"],
             "estimated_time": placed["estimated_time"],
-            "dwell_seconds": stop.dwell_seconds or story.dwell_seconds,
+            # Long enough to read every quote and note in turn, whatever the curator asked for.
+            "dwell_seconds": max(stop.dwell_seconds or story.dwell_seconds,
+                                 reading_seconds([q["text"] + " " + q["attribution"] for q in quotes]
+                                                 + [" ".join(n.note.split()) for n in stop.sources_differ])),
         })
     first, last = dt.date.fromisoformat(story.stops[0].date), dt.date.fromisoformat(story.stops[-1].date)
     zone = zoneinfo.ZoneInfo(story.time_zone)

@@ -72,7 +72,8 @@ def export_html(bundle: StoryBundle, geodata_dir: Path = GEODATA_DIR, *, card: b
     for the share tags."""
     story = bundle.story
     config = player_config(bundle, data={"route": bundle.route, "basemap": bundle.basemap},
-                           start={"stop": None, "mode": "page", "autoplay": False, "dwell_override": None})
+                           start={"stop": None, "mode": "page", "autoplay": False, "dwell_override": None,
+                                  "loop": False})
     css = (PLAYER_DIR / "player.css").read_text(encoding="utf-8").replace("</style", "<\\/style")
     deck = (PLAYER_DIR / "deckgl.min.js").read_text(encoding="utf-8")
     player = (PLAYER_DIR / "player.js").read_text(encoding="utf-8")

@@ -74,7 +74,7 @@ def test_built_in_story_gives_the_player_everything_it_draws(monkeypatch):
     assert [s["id"] for s in config["stops"]][:2] == ["khasan", "vostochny"]
     assert config["data"] == {"route": "app/static/kim-russia-2023.route.geojson",
                               "basemap": "app/static/kim-russia-2023.basemap.geojson"}
-    assert config["start"] == {"stop": None, "mode": "page", "autoplay": False, "dwell_override": None}
+    assert config["start"] == {"stop": None, "mode": "page", "autoplay": False, "dwell_override": None, "loop": False}
     khasan = config["stops"][0]
     assert khasan["position"] == [130.64492, 42.43006]  # [lon, lat], from the route file
     assert khasan["when_label"] == "Tuesday 12 September 2023 (time of day not reported)"
@@ -127,7 +127,7 @@ def test_hostile_story_parameter_gets_a_note_and_the_first_story(monkeypatch, va
 def test_presentation_mode(monkeypatch):
     page = open_page(monkeypatch, mode="present", autoplay="1", dwell="5", stop="khasan")
     config = player_config(page)
-    assert config["start"] == {"stop": "khasan", "mode": "present", "autoplay": True, "dwell_override": 5.0}
+    assert config["start"] == {"stop": "khasan", "mode": "present", "autoplay": True, "dwell_override": 5.0, "loop": False}
     assert not page.expander and not page.selectbox
     assert any("stToolbar" in m.value for m in page.markdown)  # Streamlit's chrome hidden
 
@@ -137,6 +137,11 @@ def test_dwell_parameter(monkeypatch, dwell, expected):
     page = open_page(monkeypatch, dwell=dwell)
     assert player_config(page)["start"]["dwell_override"] == expected
     assert bool(page.info) == (expected is None)
+
+
+@pytest.mark.parametrize(("loop", "expected"), [("1", True), ("true", True), ("0", False), ("<b>", False)])
+def test_loop_parameter_restarts_a_kiosk(monkeypatch, loop, expected):
+    assert player_config(open_page(monkeypatch, mode="present", loop=loop))["start"]["loop"] is expected
 
 
 def test_unknown_mode_is_the_normal_page_and_embed_is_streamlits_own(monkeypatch):

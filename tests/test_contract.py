@@ -18,7 +18,7 @@ from storymap.files import stable_json
 from storymap.story import load_story
 
 GOLDEN = ROOT / "tests" / "fixtures" / "golden" / "lisbon-tram-28.config.json"
-START = {"stop": None, "mode": "page", "autoplay": False, "dwell_override": None}
+START = {"stop": None, "mode": "page", "autoplay": False, "dwell_override": None, "loop": False}
 
 
 def fixture_config() -> dict:

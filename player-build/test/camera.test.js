@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {LEG_MS, MAX_OVERVIEW_ZOOM, STOP_ZOOM, ease, headPosition, legDuration, legTime, overviewView, stopView,
+import {LEG_MS, MAX_OVERVIEW_ZOOM, MAX_ZOOM, STOP_ZOOM, boxBounds, constrain, ease, headPosition, legBounds, legCamera, lifted,
+  legDuration, legTime, overviewView, stopView,
   tripBounds} from '../src/player/camera.js';
 import {golden} from './golden.js';
 
@@ -53,8 +54,8 @@ test('easing starts and ends at rest and passes the middle at the middle', () =>
 
 test('a leg\'s flight runs from its first to its last timestamp in LEG_MS', () => {
   const leg = legs[1];
-  assert.deepEqual(legTime(leg, 0), {time: 1200, done: false});
-  assert.deepEqual(legTime(leg, LEG_MS), {time: 3900, done: true});
+  assert.deepEqual(legTime(leg, 0), {time: 1200, eased: 0, done: false});
+  assert.deepEqual(legTime(leg, LEG_MS), {time: 3900, eased: 1, done: true});
   assert.equal(legTime(leg, LEG_MS * 3).done, true);
   assert.equal(legDuration(leg), 2700);
 });
@@ -99,4 +100,40 @@ test('the overview of a map not laid out yet assumes a usable size', () => {
 test('a trip of one place is shown at a stop\'s zoom', () => {
   const view = overviewView([5, 45, 5, 45], {width: 800, height: 600}, 0, () => assert.fail('no fit for one point'));
   assert.deepEqual(view, {longitude: 5, latitude: 45, zoom: STOP_ZOOM, pitch: 0, bearing: 0});
+});
+
+test('every view carries the basemap\'s box and the zoom limits', () => {
+  const basemap = {storymap: {box: {west: -10, south: 38, east: -8, north: 40}}};
+  const bounds = boxBounds(basemap);
+  assert.deepEqual(bounds, [[-10, 38], [-8, 40]]);
+  const view = constrain({longitude: -9, latitude: 39, zoom: 5}, bounds);
+  assert.deepEqual(view, {longitude: -9, latitude: 39, zoom: 5, maxBounds: bounds, maxZoom: MAX_ZOOM, minZoom: 0});
+  assert.equal(MAX_ZOOM, 12);
+});
+
+test('a view is lifted by half the covered height, so its centre shows above the card', () => {
+  // A flat viewport: one degree is ten pixels, y grows downwards as latitude falls.
+  const viewportOf = (v) => ({width: 800, height: 600, unproject: ([x, y]) => [v.longitude + (x - 400) / 10, v.latitude - (y - 300) / 10]});
+  const view = {longitude: 10, latitude: 50, zoom: 6};
+  assert.deepEqual(lifted(view, 200, viewportOf), {longitude: 10, latitude: 40, zoom: 6});
+  assert.equal(lifted(view, 0, viewportOf), view);
+});
+
+test('the camera follows the head: it departs from the reader\'s view and arrives with the train', () => {
+  const from = {zoom: 11, pitch: 0, bearing: 0, offset: [0.5, -0.25]};
+  const to = {zoom: 10, pitch: 30, bearing: 10};
+  const start = legCamera([130, 42], 0, from, to, 6);
+  assert.deepEqual([start.longitude, start.latitude, start.zoom], [130.5, 41.75, 11]);
+  const middle = legCamera([131, 43], 0.5, from, to, 6);
+  assert.deepEqual([middle.longitude, middle.latitude, middle.zoom], [131, 43, 6]);   // the drift is gone by half-way
+  const end = legCamera([132, 44], 1, from, to, 6);
+  assert.deepEqual([end.longitude, end.latitude, end.zoom, end.pitch, end.bearing], [132, 44, 10, 30, 10]);
+  for (let p = 0.5; p <= 1; p += 0.05) {
+    const view = legCamera([131.5, 43.5], p, from, to, 6);
+    assert.deepEqual([view.longitude, view.latitude], [131.5, 43.5]);
+  }
+});
+
+test('a leg\'s bounds hold its positions', () => {
+  assert.deepEqual(legBounds(legs[1]), tripBounds([], [legs[1]]));
 });

@@ -1,3 +1,4 @@
+import {readFileSync} from 'node:fs';
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {CONFIG_VERSION, MAX_CONFIG_CHARS, Unusable, checkBasemap, checkConfig, checkRoute, parseConfigText,
@@ -70,7 +71,18 @@ test('a basemap with a bad geometry says where', () => {
   fails(() => checkBasemap({type: 'FeatureCollection', features: [land]}), 'basemap.features[0].geometry.coordinates');
   fails(() => checkBasemap({type: 'FeatureCollection', features: {land: []}}), 'basemap: expected a GeoJSON FeatureCollection');
   const other = {type: 'Feature', properties: {layer: 'roads'}, geometry: null};
-  assert.ok(checkBasemap({type: 'FeatureCollection', features: [other]}));
+  const storymap = {box: {west: -10, south: 38, east: -9, north: 39}};
+  assert.ok(checkBasemap({type: 'FeatureCollection', storymap, features: [other]}));
+});
+
+test('a basemap must say which box it covers: the reader\'s view is kept inside it', () => {
+  const basemap = JSON.parse(readFileSync(new URL('../../tests/fixtures/geodata/lisbon-tram-28.basemap.geojson', import.meta.url), 'utf8'));
+  assert.ok(checkBasemap(basemap));
+  for (const box of [undefined, {west: 1, south: 2, east: 1, north: 3}, {west: 'a', south: 1, east: 2, north: 3},
+    {west: 0, south: -89, east: 1, north: 3}]) {
+    fails(() => checkBasemap(Object.assign({}, basemap, {storymap: {box}})), 'basemap.storymap.box');
+  }
+  fails(() => checkBasemap(Object.assign({}, basemap, {storymap: undefined})), 'basemap.storymap.box');
 });
 
 test('rendered config text: parsed, bounded, and JSON', () => {

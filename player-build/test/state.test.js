@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {FIRST_STEP_MS, OVERVIEW, afterArrival, dwellMs, initialIndex, isStopIndex, keyAction, planMove, startPlaying,
+import {FIRST_STEP_MS, OVERVIEW, afterArrival, afterLast, dwellAt, dwellItems, dwellMs, initialIndex, isStopIndex, keyAction,
+  planMove, startPlaying,
   stepTarget} from '../src/player/state.js';
 import {golden} from './golden.js';
 
@@ -138,4 +139,34 @@ test('keys with a modifier, handled keys and other keys are left alone', () => {
 test('keys typed into a form field or editable text are not navigation', () => {
   for (const tagName of ['INPUT', 'TEXTAREA', 'SELECT']) assert.equal(keyAction(key('ArrowRight', {target: {tagName}}), 0, count), null);
   assert.equal(keyAction(key('ArrowRight', {target: {tagName: 'DIV', isContentEditable: true}}), 0, count), null);
+});
+
+test('a dwell shows each quote, then each note, for a share of it in proportion to its length', () => {
+  const stop = {quotes: [{text: 'x'.repeat(30), attribution: 'y'.repeat(10)}, {text: 'z'.repeat(10), attribution: 'y'.repeat(10)}],
+                sources_differ: [{note: 'n'.repeat(20)}]};
+  const items = dwellItems(stop);
+  assert.deepEqual(items.map((i) => [i.kind, i.index, i.chars]), [['quote', 0, 40], ['quote', 1, 20], ['note', 0, 20]]);
+  // 80 characters over 8 s: the first quote for 4 s, the second for 2 s, the note for the last 2 s.
+  assert.deepEqual(dwellAt(items, 8000, 0), {item: 0, progress: 0});
+  assert.equal(dwellAt(items, 8000, 3999).item, 0);
+  assert.equal(dwellAt(items, 8000, 4001).item, 1);
+  assert.equal(dwellAt(items, 8000, 6001).item, 2);
+  assert.deepEqual(dwellAt(items, 8000, 9000), {item: 2, progress: 1});
+});
+
+test('a stop with neither quote nor note has one item for its whole dwell', () => {
+  const items = dwellItems({quotes: [], sources_differ: []});
+  assert.deepEqual(items.map((i) => i.kind), ['none']);
+  assert.equal(dwellAt(items, 1000, 500).item, 0);
+});
+
+test('the golden stops\' quotes are all in their dwell\'s items', () => {
+  for (const stop of config.stops) assert.equal(dwellItems(stop).filter((i) => i.kind === 'quote').length, stop.quotes.length);
+});
+
+test('after the last stop: the end card in presentation mode, and a restart with ?loop=1', () => {
+  assert.deepEqual(afterLast('present', false), {endCard: true, loop: false});
+  assert.deepEqual(afterLast('present', true), {endCard: true, loop: true});
+  assert.deepEqual(afterLast('page', true), {endCard: false, loop: true});
+  assert.deepEqual(afterLast('page', undefined), {endCard: false, loop: false});
 });

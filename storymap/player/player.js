@@ -15,7 +15,6 @@
     goTo: () => goTo,
     onKey: () => onKey,
     onResize: () => onResize,
-    overviewViewState: () => overviewViewState,
     setFrameHeight: () => setFrameHeight,
     setPlaying: () => setPlaying,
     showFailure: () => showFailure,
@@ -77,7 +76,16 @@
     "key_help",
     "key_help_does",
     "key_close",
-    "key_close_does"
+    "key_close_does",
+    "zoom_hint",
+    "zoom_hint_mac",
+    "touch_hint",
+    "show_whole_trip",
+    "playing",
+    "paused",
+    "the_end",
+    "credits",
+    "border"
   ];
   var Unusable = class extends Error {
   };
@@ -158,9 +166,9 @@
     );
     const st = c.start;
     expect(
-      isObject(st) && MODES.includes(st.mode) && (st.stop === null || st.stop === void 0 || isText(st.stop)) && (st.autoplay === void 0 || typeof st.autoplay === "boolean") && (st.dwell_override === null || st.dwell_override === void 0 || isPositive(st.dwell_override)),
+      isObject(st) && MODES.includes(st.mode) && (st.stop === null || st.stop === void 0 || isText(st.stop)) && (st.autoplay === void 0 || typeof st.autoplay === "boolean") && (st.dwell_override === null || st.dwell_override === void 0 || isPositive(st.dwell_override)) && (st.loop === void 0 || typeof st.loop === "boolean"),
       "config.start",
-      "{stop, mode: " + MODES.join(" | ") + ", autoplay, dwell_override}"
+      "{stop, mode: " + MODES.join(" | ") + ", autoplay, dwell_override, loop}"
     );
     return c;
   }
@@ -228,6 +236,12 @@
       checkGeometry(feature.geometry, types, at);
       if (feature.properties.layer === "label") expect(isText(feature.properties.name), at + ".properties.name", "text");
     });
+    const box = isObject(basemap.storymap) ? basemap.storymap.box : null;
+    expect(
+      isObject(box) && ["west", "south", "east", "north"].every((k) => isNumber(box[k])) && box.west < box.east && box.south < box.north && Math.abs(box.south) <= 85 && Math.abs(box.north) <= 85,
+      "basemap.storymap.box",
+      "{west, south, east, north} with west < east and south < north (the map the reader may see)"
+    );
     return basemap;
   }
   function parseConfigText(text) {
@@ -251,6 +265,7 @@
   // src/player/camera.js
   var STOP_ZOOM = 11;
   var MAX_OVERVIEW_ZOOM = 12;
+  var MAX_ZOOM = 12;
   var LEG_MS = 4e3;
   var JUMP_MS = 900;
   function tripBounds(stops, legs) {
@@ -304,11 +319,41 @@
     const t0 = stamps[0];
     const t1 = stamps[stamps.length - 1];
     const progress = Math.min(1, Math.max(0, elapsedMs / LEG_MS));
-    return { time: t0 + (t1 - t0) * ease(progress), done: progress >= 1 };
+    const eased = ease(progress);
+    return { time: t0 + (t1 - t0) * eased, eased, done: progress >= 1 };
   }
   function legDuration(leg) {
     const stamps = leg.properties.timestamps;
     return stamps[stamps.length - 1] - stamps[0];
+  }
+  function boxBounds(basemap) {
+    const box = basemap.storymap.box;
+    return [[box.west, box.south], [box.east, box.north]];
+  }
+  function constrain(view, maxBounds) {
+    return Object.assign({}, view, { maxBounds, maxZoom: MAX_ZOOM, minZoom: 0 });
+  }
+  function lifted(view, coveredPx2, viewportOf2) {
+    if (!coveredPx2) return view;
+    const viewport = viewportOf2(view);
+    const [longitude, latitude] = viewport.unproject([viewport.width / 2, viewport.height / 2 + coveredPx2 / 2]);
+    return Object.assign({}, view, { longitude, latitude });
+  }
+  var smooth = (t) => t * t * (3 - 2 * t);
+  function legCamera(head, progress, from, to, midZoom) {
+    const p = Math.min(1, Math.max(0, progress));
+    const zoom = p < 0.5 ? from.zoom + (midZoom - from.zoom) * smooth(2 * p) : midZoom + (to.zoom - midZoom) * smooth(2 * p - 1);
+    const drift = 1 - smooth(Math.min(1, 2 * p));
+    return {
+      longitude: head[0] + from.offset[0] * drift,
+      latitude: head[1] + from.offset[1] * drift,
+      zoom,
+      pitch: from.pitch + (to.pitch - from.pitch) * p,
+      bearing: from.bearing + (to.bearing - from.bearing) * p
+    };
+  }
+  function legBounds(leg) {
+    return tripBounds([], [leg]);
   }
 
   // src/player/dom.js
@@ -344,6 +389,9 @@
     FIRST_STEP_MS: () => FIRST_STEP_MS,
     OVERVIEW: () => OVERVIEW,
     afterArrival: () => afterArrival,
+    afterLast: () => afterLast,
+    dwellAt: () => dwellAt,
+    dwellItems: () => dwellItems,
     dwellMs: () => dwellMs,
     initialIndex: () => initialIndex,
     isStopIndex: () => isStopIndex,
@@ -400,6 +448,24 @@
   function initialIndex(config) {
     if (!config.start.stop) return OVERVIEW;
     return config.stops.findIndex((s) => s.id === config.start.stop);
+  }
+  function dwellItems(stop) {
+    const items = stop.quotes.map((quote, index) => ({ kind: "quote", index, chars: quote.text.length + quote.attribution.length }));
+    stop.sources_differ.forEach((note, index) => items.push({ kind: "note", index, chars: note.note.length }));
+    return items.length ? items : [{ kind: "none", index: 0, chars: 1 }];
+  }
+  function dwellAt(items, totalMs, elapsedMs) {
+    const total = items.reduce((sum, item) => sum + item.chars, 0);
+    const progress = Math.min(1, Math.max(0, elapsedMs / Math.max(1, totalMs)));
+    let reached = 0;
+    for (let i = 0; i < items.length; i += 1) {
+      reached += items[i].chars / total;
+      if (progress < reached - 1e-9) return { item: i, progress };
+    }
+    return { item: items.length - 1, progress };
+  }
+  function afterLast(mode, loop) {
+    return { endCard: mode === "present", loop: !!loop };
   }
 
   // src/player/format.js
@@ -478,53 +544,116 @@
     }
   }
 
-  // src/player/labels.js
-  var CELL_WIDTH = 40;
-  var CELL_HEIGHT = 22;
-  var CHAR_PX = 8;
-  var MARKER_GAP = 12;
-  function placeStopLabels(stops, currentIndex, viewport) {
-    if (!viewport || viewport.width < 2 || viewport.height < 2) return stops;
-    const taken = /* @__PURE__ */ new Set();
-    const chosen = [];
-    const order = stops.slice().sort((a, b) => a.index === currentIndex ? -1 : b.index === currentIndex ? 1 : a.index - b.index);
-    for (const stop of order) {
-      const [px, py] = viewport.project(stop.position);
-      const labelPx = stop.name.length * CHAR_PX + 16;
-      const left = px + MARKER_GAP + labelPx > viewport.width - 4 && px - MARKER_GAP - labelPx >= 4;
-      const width = Math.ceil(labelPx / CELL_WIDTH);
-      const cells = [];
-      for (let dx = 0; dx < width; dx += 1) {
-        cells.push(Math.floor(px / CELL_WIDTH + (left ? -dx - 1 : dx)) + ":" + Math.floor(py / CELL_HEIGHT));
+  // src/player/gestures.js
+  var HINT_MS = 1500;
+  function isMac(platform) {
+    return /Mac|iPhone|iPad|iPod/.test(String(platform || ""));
+  }
+  function wheelAction(event) {
+    return event.ctrlKey || event.metaKey ? "zoom" : "scroll";
+  }
+  function zoomHint(ui, mac) {
+    return mac ? ui.zoom_hint_mac : ui.zoom_hint;
+  }
+  function touchAction(mode) {
+    return mode === "present" ? "none" : "pan-x pan-y";
+  }
+
+  // src/player/controller.js
+  function articleController(D2, options) {
+    const Base = new D2.MapView({}).ControllerType;
+    return class ArticleController extends Base {
+      _onWheel(event) {
+        if (wheelAction(event.srcEvent || event) === "scroll") {
+          options.onPassed("wheel");
+          return false;
+        }
+        return super._onWheel(event);
       }
-      cells.push(Math.floor(px / CELL_WIDTH) + ":" + Math.floor(py / CELL_HEIGHT + 0.5));
-      if (cells.some((cell) => taken.has(cell))) continue;
-      cells.forEach((cell) => taken.add(cell));
-      chosen.push(left ? Object.assign({}, stop, { labelSide: "left" }) : stop);
+      _onPanStart(event) {
+        if (event.pointerType === "touch" && !options.touchPans()) {
+          options.onPassed("touch");
+          return false;
+        }
+        return super._onPanStart(event);
+      }
+    };
+  }
+
+  // src/player/collide.js
+  var EDGE_PX = 3;
+  var CLUSTER_PX = 26;
+  var SPACE_PX = 3;
+  function overlaps(a, b) {
+    return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+  }
+  function inside(box, width, height) {
+    return box.x >= EDGE_PX && box.y >= EDGE_PX && box.x + box.w <= width - EDGE_PX && box.y + box.h <= height - EDGE_PX;
+  }
+  function anchorBox(side, x, y, w, h, gap) {
+    if (side === "right") return { x: x + gap, y: y - h / 2, w, h };
+    if (side === "left") return { x: x - gap - w, y: y - h / 2, w, h };
+    if (side === "above") return { x: x - w / 2, y: y - gap - h, w, h };
+    return { x: x - w / 2, y: y + gap, w, h };
+  }
+  function clampBox(box, width, height) {
+    const x = Math.min(Math.max(EDGE_PX, box.x), Math.max(EDGE_PX, width - EDGE_PX - box.w));
+    const y = Math.min(Math.max(EDGE_PX, box.y), Math.max(EDGE_PX, height - EDGE_PX - box.h));
+    return { x, y, w: box.w, h: box.h };
+  }
+  function layoutLabels(labels, width, height, obstacles) {
+    const taken = obstacles.slice();
+    const free = (box) => {
+      const spaced = { x: box.x - SPACE_PX, y: box.y, w: box.w + 2 * SPACE_PX, h: box.h };
+      return inside(box, width, height) && !taken.some((other) => overlaps(spaced, other));
+    };
+    return labels.map((label) => {
+      if (!(label.x >= 0 && label.x <= width && label.y >= 0 && label.y <= height)) return null;
+      for (const side of label.sides) {
+        const box2 = anchorBox(side, label.x, label.y, label.w, label.h, label.gap);
+        if (free(box2)) {
+          taken.push(box2);
+          return { box: box2, side };
+        }
+      }
+      if (!label.must) return null;
+      const box = clampBox(anchorBox(label.sides[0], label.x, label.y, label.w, label.h, label.gap), width, height);
+      taken.push(box);
+      return { box, side: label.sides[0] };
+    });
+  }
+  function markerBox(x, y, radius) {
+    return { x: x - radius, y: y - radius, w: 2 * radius, h: 2 * radius };
+  }
+  function clusterStops(stops, currentIndex, project) {
+    const groups = [];
+    for (const stop of stops) {
+      const [x, y] = project(stop.position);
+      const group = stop.index === currentIndex ? null : groups.find((g) => g.current === false && Math.hypot(g.x - x, g.y - y) < CLUSTER_PX);
+      if (group) group.members.push(stop);
+      else groups.push({ x, y, members: [stop], current: stop.index === currentIndex });
     }
-    return chosen;
-  }
-  function labelItems(places, stops, currentIndex) {
-    const items = [];
-    for (const f of places) items.push({ position: f.geometry.coordinates, text: f.properties.name, kind: "place", side: "above" });
-    for (const s of stops) {
-      items.push({
-        position: s.position,
-        text: s.name,
-        kind: s.index === currentIndex ? "stop current" : "stop",
-        side: s.labelSide === "left" ? "left" : "right"
-      });
+    const singles = [];
+    const clusters = [];
+    for (const g of groups) {
+      if (g.members.length === 1) {
+        singles.push(g.members[0]);
+        continue;
+      }
+      const lon = g.members.reduce((sum, s) => sum + s.position[0], 0) / g.members.length;
+      const lat = g.members.reduce((sum, s) => sum + s.position[1], 0) / g.members.length;
+      clusters.push({ position: [lon, lat], members: g.members, count: g.members.length });
     }
-    return items;
+    return { singles, clusters };
   }
-  function isOnScreen(x, y, width, height) {
-    return x > -300 && x < width + 300 && y > -40 && y < height + 40;
-  }
-  function labelTransform(side, x, y) {
-    if (side === "above") return `translate(${x.toFixed(1)}px, ${(y - 10).toFixed(1)}px) translate(-50%, -50%)`;
-    if (side === "left") return `translate(${(x - MARKER_GAP).toFixed(1)}px, ${y.toFixed(1)}px) translate(-100%, -50%)`;
-    return `translate(${(x + MARKER_GAP).toFixed(1)}px, ${y.toFixed(1)}px) translate(0, -50%)`;
-  }
+
+  // src/player/labels.js
+  var MARKER_RADIUS = 7;
+  var CURRENT_RADIUS = 11;
+  var CLUSTER_RADIUS = 14;
+  var STOP_SIDES = ["right", "left", "above", "below"];
+  var PLACE_SIDES = ["above", "below", "right", "left"];
+  var PLACE_GAP = 2;
   function mapViewport(state2) {
     let viewports = [];
     try {
@@ -533,25 +662,71 @@
     }
     return viewports[0];
   }
-  function labelledStops(state2) {
-    const key = state2.index + ":" + Math.round(state2.zoom * 4);
-    if (state2.animation && state2.placed) return state2.placed.stops;
-    if (state2.placed && state2.placed.key === key) return state2.placed.stops;
-    const stops = placeStopLabels(state2.config.stops, state2.index, mapViewport(state2));
-    if (stops !== state2.config.stops) state2.placed = { key, stops };
-    return stops;
+  function mapStops(state2, viewport) {
+    if (state2.animation && state2.placed) return state2.placed.groups;
+    if (!viewport || viewport.width < 2 || viewport.height < 2) return { singles: state2.config.stops, clusters: [] };
+    const key = [state2.index, Math.round(viewport.zoom * 8), viewport.width, viewport.height].join(":");
+    if (state2.placed && state2.placed.key === key) return state2.placed.groups;
+    const groups = clusterStops(state2.config.stops, state2.index, (p) => viewport.project(p));
+    state2.placed = { key, groups };
+    return groups;
   }
-  function syncLabels(state2, places, stops) {
+  function labelItems(places, groups, currentIndex) {
+    const items = [];
+    const stops = groups.singles.slice().sort((a, b) => a.index === currentIndex ? -1 : b.index === currentIndex ? 1 : a.index - b.index);
+    for (const s of stops) {
+      const current = s.index === currentIndex;
+      items.push({
+        position: s.position,
+        text: s.name,
+        kind: current ? "stop current" : "stop",
+        sides: STOP_SIDES,
+        gap: (current ? CURRENT_RADIUS : MARKER_RADIUS) + 5,
+        must: current
+      });
+    }
+    for (const c of groups.clusters) items.push({ position: c.position, text: String(c.count), kind: "cluster", fixed: true });
+    for (const f of places) {
+      items.push({ position: f.geometry.coordinates, text: f.properties.name, kind: "place", sides: PLACE_SIDES, gap: PLACE_GAP, must: false });
+    }
+    return items;
+  }
+  function syncLabels(state2, places, groups) {
     const key = state2.index;
     const set = state2.labelSet;
-    if (set && set.places === places && set.stops === stops && set.key === key) return;
-    const items = labelItems(places, stops, state2.index);
+    if (set && set.places === places && set.groups === groups && set.key === key) return;
+    const items = labelItems(places, groups, state2.index);
     state2.els.labels.replaceChildren(...items.map((item) => {
       item.node = el("span", { class: "map-label " + item.kind, text: item.text });
       return item.node;
     }));
-    state2.labelSet = { places, stops, key, items };
+    for (const item of items) {
+      item.w = item.node.offsetWidth || item.text.length * 8 + 4;
+      item.h = item.node.offsetHeight || 16;
+    }
+    state2.labelSet = { places, groups, key, items };
     positionLabels(state2);
+  }
+  function markerBoxes(viewport, groups, currentIndex) {
+    const boxes = groups.singles.map((s) => {
+      const [x, y] = viewport.project(s.position);
+      return markerBox(x, y, (s.index === currentIndex ? CURRENT_RADIUS : MARKER_RADIUS) + 2);
+    });
+    for (const c of groups.clusters) {
+      const [x, y] = viewport.project(c.position);
+      boxes.push(markerBox(x, y, CLUSTER_RADIUS + 2));
+    }
+    return boxes;
+  }
+  function coveredBoxes(state2) {
+    const map = state2.els.map.getBoundingClientRect();
+    const boxes = [];
+    for (const name of ["legend", "wholeTrip", "presenter", "overlay"]) {
+      const node = state2.els[name];
+      const r = node && node.offsetParent ? node.getBoundingClientRect() : null;
+      if (r && r.width && r.height) boxes.push({ x: r.left - map.left, y: r.top - map.top, w: r.width, h: r.height });
+    }
+    return boxes;
   }
   function positionLabels(state2) {
     if (!state2.labelSet || !state2.deck) return;
@@ -560,11 +735,24 @@
     const moving = !!state2.animation || !!state2.cameraMove;
     state2.els.labels.classList.toggle("moving", moving);
     if (moving) return;
-    for (const item of state2.labelSet.items) {
+    const { items, groups } = state2.labelSet;
+    const placed = [];
+    const free = [];
+    for (const item of items) {
       const [x, y] = viewport.project(item.position);
-      const inside = isOnScreen(x, y, viewport.width, viewport.height);
-      item.node.style.visibility = inside ? "" : "hidden";
-      if (inside) item.node.style.transform = labelTransform(item.side, x, y);
+      if (item.fixed) {
+        const box = { x: x - item.w / 2, y: y - item.h / 2, w: item.w, h: item.h };
+        placed.push({ item, box: inside(box, viewport.width, viewport.height) ? box : null });
+        continue;
+      }
+      free.push({ item, x, y, w: item.w, h: item.h, sides: item.sides, gap: item.gap, must: item.must });
+    }
+    const obstacles = markerBoxes(viewport, groups, state2.index).concat(coveredBoxes(state2));
+    const layout = layoutLabels(free, viewport.width, viewport.height, obstacles);
+    free.forEach((label, i) => placed.push({ item: label.item, box: layout[i] && layout[i].box }));
+    for (const { item, box } of placed) {
+      item.node.style.visibility = box ? "" : "hidden";
+      if (box) item.node.style.transform = `translate(${box.x.toFixed(1)}px, ${box.y.toFixed(1)}px)`;
     }
   }
 
@@ -603,7 +791,7 @@
     }
     return state2.travelled.legs;
   }
-  function buildLayers(D2, state2, onStopClick) {
+  function buildLayers(D2, state2, groups, onStopClick2, onClusterClick) {
     const colors = state2.colors;
     const detail = state2.zoom >= DETAIL_MINZOOM;
     const band = detail ? state2.bands.detail : state2.bands.overview;
@@ -621,13 +809,15 @@
         getFillColor: (f) => f.properties.layer === "land" ? colors.land : colors.sea,
         pickable: false
       }),
+      // Borders are thin and violet-grey, rivers blue: neither can be taken for the route (red, or dark
+      // grey ahead, and twice as wide); the legend names all three.
       new D2.GeoJsonLayer({
         id: "lines",
         data: band.lines,
         stroked: true,
         filled: false,
         getLineColor: (f) => f.properties.layer === "river" ? colors.river : colors.border,
-        getLineWidth: (f) => f.properties.layer === "river" ? 1.5 : 1.2,
+        getLineWidth: (f) => f.properties.layer === "river" ? 1.5 : 1,
         lineWidthUnits: "pixels",
         pickable: false
       }),
@@ -637,7 +827,7 @@
         data: legs,
         getPath: legPath,
         getColor: colors.ahead,
-        getWidth: 2,
+        getWidth: 2.5,
         widthUnits: "pixels",
         pickable: false
       }),
@@ -682,29 +872,47 @@
         getRadius: 7,
         radiusUnits: "pixels",
         billboard: true,
-        getFillColor: colors.accent,
+        getFillColor: colors.done,
         getLineColor: colors.halo,
         lineWidthMinPixels: 2,
         stroked: true
       }));
     }
     layers.push(new D2.ScatterplotLayer({
+      id: "clusters",
+      parameters: ON_TOP,
+      data: groups.clusters,
+      getPosition: (c) => c.position,
+      pickable: true,
+      radiusUnits: "pixels",
+      billboard: true,
+      getRadius: CLUSTER_RADIUS,
+      stroked: true,
+      lineWidthUnits: "pixels",
+      getLineWidth: 2,
+      getFillColor: colors.halo,
+      getLineColor: colors.done,
+      onClick: ({ object }) => {
+        if (object) onClusterClick(object.members);
+      }
+    }));
+    layers.push(new D2.ScatterplotLayer({
       id: "stops",
       parameters: ON_TOP,
-      data: state2.config.stops,
+      data: groups.singles,
       getPosition: (s) => s.position,
       pickable: true,
       radiusUnits: "pixels",
       billboard: true,
-      getRadius: (s) => s.index === current ? 11 : 7,
+      getRadius: (s) => s.index === current ? CURRENT_RADIUS : MARKER_RADIUS,
       stroked: true,
       lineWidthUnits: "pixels",
       getLineWidth: (s) => s.index === current ? 3 : 2,
-      getFillColor: (s) => s.index <= current ? colors.accent : colors.markerAhead,
-      getLineColor: (s) => s.index === current ? colors.text : colors.accent,
+      getFillColor: (s) => s.index <= current ? colors.done : colors.markerAhead,
+      getLineColor: (s) => s.index === current ? colors.text : colors.done,
       updateTriggers: { getRadius: current, getFillColor: current, getLineColor: current, getLineWidth: current },
       onClick: ({ object }) => {
-        if (object) onStopClick(object.index);
+        if (object) onStopClick2(object.index);
       }
     }));
     return layers;
@@ -1000,7 +1208,8 @@
     const items = [
       ["swatch", "var(--route-done)", ui.route_travelled],
       ["swatch", "var(--route-ahead)", ui.route_ahead],
-      ["dot", null, ui.stop_marker]
+      ["dot", null, ui.stop_marker],
+      ["swatch thin", "var(--border)", ui.border]
     ];
     if (c.legend_rail_traced) {
       items.splice(2, 0, ["swatch", "repeating-linear-gradient(90deg, var(--route-ahead) 0 4px, transparent 4px 6px)", ui.rail_traced]);
@@ -1030,12 +1239,14 @@
     const span = Math.max(1, c.story.end_seconds);
     const x = timelineX(c);
     node.appendChild(svg("line", { class: "axis", x1: "3%", x2: "97%", y1: 30, y2: 30 }));
+    state2.els.dayLabels = [];
     for (const day of c.days) {
       if (day.seconds < 0 || day.seconds > span) continue;
       node.appendChild(svg("line", { class: "day", x1: x(day.seconds), x2: x(day.seconds), y1: 20, y2: 40 }));
       const label = svg("text", { class: "day-label", x: x(day.seconds), y: 58, dx: 3 });
       label.textContent = day.label;
       node.appendChild(label);
+      state2.els.dayLabels.push(label);
     }
     state2.els.now = svg("line", { class: "now", x1: "3%", x2: "3%", y1: 12, y2: 48 });
     node.appendChild(state2.els.now);
@@ -1168,13 +1379,72 @@
     return el("section", { class: "panel", "aria-label": c.ui.story_as_text }, el("h1", { text: c.story.title }), list);
   }
 
-  // src/player/runtime.js
-  var { OVERVIEW: OVERVIEW2 } = state_exports;
+  // src/player/presenter.js
+  function buildMapControls(state2, onWholeTrip) {
+    const ui = state2.config.ui;
+    const els = state2.els;
+    els.hint = el("p", { class: "map-hint", "aria-hidden": "true" });
+    els.wholeTrip = el("button", { type: "button", class: "whole-trip", text: ui.show_whole_trip, onclick: onWholeTrip });
+    els.map.appendChild(els.hint);
+    els.map.appendChild(els.wholeTrip);
+    if (state2.mode === "present") {
+      els.presenterPosition = el("span", { class: "position" });
+      els.presenterPlay = el("span", { class: "play-state" });
+      els.presenterBar = el("span", { class: "bar" });
+      els.presenter = el(
+        "div",
+        { class: "presenter", role: "status" },
+        els.presenterPosition,
+        els.presenterPlay,
+        el("span", { class: "progress", "aria-hidden": "true" }, els.presenterBar)
+      );
+      els.map.appendChild(els.presenter);
+    }
+  }
+  function showHint(state2, kind) {
+    const ui = state2.config.ui;
+    const hint = state2.els.hint;
+    hint.textContent = kind === "touch" ? ui.touch_hint : zoomHint(ui, isMac(navigator.platform || navigator.userAgent));
+    hint.classList.add("shown");
+    clearTimeout(state2.hintTimer);
+    state2.hintTimer = setTimeout(() => hint.classList.remove("shown"), HINT_MS);
+  }
+  function updatePresenter(state2, progress) {
+    const els = state2.els;
+    if (!els.presenter) return;
+    const ui = state2.config.ui;
+    els.presenterPosition.textContent = state2.endCard ? ui.the_end : counterText(state2.config, state2.index);
+    els.presenterPlay.textContent = state2.playing ? "▶ " + ui.playing : "❚❚ " + ui.paused;
+    els.presenterBar.style.width = (100 * Math.min(1, Math.max(0, progress || 0))).toFixed(1) + "%";
+    els.presenter.dataset.playing = state2.playing ? "true" : "false";
+  }
+  function showDwellItem(state2, items, k) {
+    const overlay = state2.els.overlay;
+    if (state2.index === OVERVIEW || !overlay) return;
+    const stop = state2.config.stops[state2.index];
+    const item = items[k];
+    const ui = state2.config.ui;
+    for (const node of overlay.querySelectorAll("blockquote, .note")) node.remove();
+    if (item.kind === "quote") overlay.appendChild(renderQuote(ui, stop.quotes[item.index], false));
+    else if (item.kind === "note") overlay.appendChild(el("p", { class: "note", text: ui.sources_differ + stop.sources_differ[item.index].note }));
+    overlay.dataset.item = String(k);
+  }
+  function showEndCard(state2) {
+    const c = state2.config;
+    state2.els.overlay.replaceChildren(
+      el("h2", { text: c.story.title }),
+      el("p", { class: "when", text: c.ui.credits }),
+      ...[c.credits, ...c.map_credits].filter(Boolean).map((line) => el("p", { class: "credit", text: line }))
+    );
+    state2.els.overlay.dataset.item = "end";
+  }
+
+  // src/player/store.js
   var state = {
     config: null,
     route: null,
     basemap: null,
-    index: OVERVIEW2,
+    index: OVERVIEW,
     playing: false,
     playTimer: null,
     time: 0,
@@ -1196,6 +1466,218 @@
     timings: { script: performance.now() }
     // ms since this document started loading (for the benchmarks)
   };
+
+  // src/player/mapview.js
+  var D = () => window.deckgl;
+  var onStopClick = () => {
+  };
+  function readColors() {
+    state.colors = {
+      sea: cssColor("--sea"),
+      land: cssColor("--land"),
+      landEdge: cssColor("--land-edge"),
+      river: cssColor("--river"),
+      border: cssColor("--border"),
+      done: cssColor("--route-done"),
+      ahead: cssColor("--route-ahead"),
+      markerAhead: cssColor("--marker-ahead"),
+      text: cssColor("--text"),
+      halo: cssColor("--bg", 220)
+    };
+  }
+  function whenIdle(callback) {
+    if (window.requestIdleCallback) window.requestIdleCallback(callback, { timeout: 2e3 });
+    else setTimeout(callback, 200);
+  }
+  function warmTrips() {
+    state.tripsWarm = true;
+    try {
+      state.deck.pickObject({ x: 1, y: 1 });
+    } catch (error) {
+    }
+    if (!state.animation) redraw();
+  }
+  function buildDeck(stopClicked) {
+    onStopClick = stopClicked;
+    readColors();
+    state.els.map.style.background = "var(--sea)";
+    state.maxBounds = boxBounds(state.basemap);
+    const overview = constrain(overviewViewState(), state.maxBounds);
+    state.viewState = overview;
+    const canvas = document.createElement("canvas");
+    const box = state.els.map.getBoundingClientRect();
+    canvas.width = Math.max(1, Math.round(box.width * window.devicePixelRatio));
+    canvas.height = Math.max(1, Math.round(box.height * window.devicePixelRatio));
+    canvas.style.cssText = "position: absolute; left: 0; top: 0; width: 100%; height: 100%;";
+    state.els.map.appendChild(canvas);
+    state.deck = new (D()).Deck({
+      canvas,
+      views: new (D()).MapView({ repeat: false }),
+      initialViewState: overview,
+      controller: {
+        type: articleController(D(), { onPassed: (kind) => showHint(state, kind), touchPans: () => state.mode === "present" }),
+        dragRotate: false,
+        touchRotate: false,
+        keyboard: false,
+        multiTouchDrag: "pan"
+      },
+      touchAction: touchAction(state.mode),
+      onViewStateChange: ({ viewState }) => {
+        state.viewState = viewState;
+        const changed = Math.abs(viewState.zoom - state.zoom) > 0.25;
+        state.zoom = viewState.zoom;
+        if (changed && !state.animation) redraw();
+      },
+      onAfterRender: () => {
+        positionLabels(state);
+        state.frames += 1;
+        if (!state.timings.frame) {
+          state.timings.frame = performance.now();
+          whenIdle(warmTrips);
+        }
+      },
+      onLoad: () => redraw(),
+      // once the view has a size, place the labels for it
+      getCursor: ({ isHovering }) => isHovering ? "pointer" : "grab",
+      getTooltip: ({ object, layer }) => layer && layer.id === "stops" && object ? { text: tooltipText(object) } : null,
+      layers: []
+    });
+    if (state.mode !== "present") {
+      state.els.map.addEventListener("touchmove", (event) => {
+        if (event.touches.length > 1) event.preventDefault();
+      }, { passive: false });
+    }
+    redraw();
+  }
+  var fitBounds = (width, height, box, padding) => new (D()).WebMercatorViewport({ width, height }).fitBounds(box, { padding });
+  function coveredPx() {
+    if (state.mode !== "present" || !state.els.overlay) return 0;
+    const map = state.els.map.getBoundingClientRect();
+    const card = state.els.overlay.getBoundingClientRect();
+    return card.height ? Math.max(0, Math.min(map.height * 0.7, map.bottom - card.top + 12)) : 0;
+  }
+  function viewportOf(view) {
+    const rect = state.els.map.getBoundingClientRect();
+    return new (D()).WebMercatorViewport(Object.assign({}, view, { width: Math.max(1, rect.width), height: Math.max(1, rect.height) }));
+  }
+  function clearOfCard(view) {
+    return lifted(view, coveredPx(), viewportOf);
+  }
+  function overviewViewState() {
+    const rect = state.els.map.getBoundingClientRect();
+    const below = state.mode === "present" ? state.els.overlay : state.els.legend;
+    const covered = below ? rect.bottom - below.getBoundingClientRect().top : 0;
+    return overviewView(tripBounds(state.config.stops, state.route.features), rect, Math.max(0, covered), fitBounds);
+  }
+  function flyTo(view, ms) {
+    const target = constrain(view, state.maxBounds);
+    const duration = state.reducedMotion ? 0 : ms;
+    const move = duration > 0 ? {} : null;
+    const settled = () => {
+      if (state.cameraMove === move) {
+        state.cameraMove = null;
+        redraw();
+        positionLabels(state);
+      }
+    };
+    state.cameraMove = move;
+    state.deck.setProps({ initialViewState: Object.assign({}, target, duration ? {
+      transitionDuration: duration,
+      transitionInterpolator: new (D()).FlyToInterpolator({ speed: 1.4 }),
+      onTransitionEnd: settled,
+      onTransitionInterrupt: settled
+    } : {}) });
+    if (move) setTimeout(settled, duration + 500);
+    if (!duration) {
+      state.viewState = target;
+      state.zoom = target.zoom;
+    }
+    positionLabels(state);
+  }
+  function redraw() {
+    if (!state.deck) return;
+    const rect = state.els.map.getBoundingClientRect();
+    const groups = mapStops(state, state.viewState && rect.width > 1 ? new (D()).WebMercatorViewport(Object.assign({}, state.viewState, { width: rect.width, height: rect.height })) : null);
+    const layers = buildLayers(D(), state, groups, (index) => onStopClick(index), openCluster);
+    syncLabels(state, placeLabels(state), groups);
+    state.deck.setProps({ layers });
+  }
+  function openCluster(members) {
+    const rect = state.els.map.getBoundingClientRect();
+    const bounds = tripBounds(members, []);
+    const fitted = overviewView(bounds, rect, 0, fitBounds);
+    flyTo(Object.assign({}, fitted, { zoom: Math.max(fitted.zoom, state.zoom + 2) }), JUMP_MS);
+  }
+  function setView(view) {
+    const target = constrain(view, state.maxBounds);
+    state.deck.setProps({ initialViewState: target });
+    state.viewState = target;
+    state.zoom = target.zoom;
+  }
+  function animateLeg(from, to, arrived) {
+    const c = state.config;
+    const leg = state.route.features[from];
+    const started = performance.now();
+    const start2 = state.viewState || stopView(c.stops[from]);
+    const target = stopView(c.stops[to]);
+    const legFit = overviewView(legBounds(leg), state.els.map.getBoundingClientRect(), 0, fitBounds);
+    const midZoom = Math.min(start2.zoom, target.zoom, legFit.zoom);
+    const origin = leg.geometry.coordinates[0];
+    const covered = coveredPx();
+    const lift = (view) => lifted(view, covered, viewportOf);
+    const departure = lift({ longitude: origin[0], latitude: origin[1], zoom: start2.zoom, pitch: 0, bearing: 0 });
+    const camera = {
+      zoom: start2.zoom,
+      pitch: start2.pitch || 0,
+      bearing: start2.bearing || 0,
+      offset: [start2.longitude - departure.longitude, start2.latitude - departure.latitude]
+    };
+    state.cameraMove = null;
+    const animation = { leg: from, frame: 0 };
+    state.animation = animation;
+    const tick = (now) => {
+      if (state.animation !== animation) return;
+      const { time, eased, done } = legTime(leg, now - started);
+      state.time = time;
+      setView(lift(legCamera(headPosition(leg, time), eased, camera, target, midZoom)));
+      if (!done) {
+        redraw();
+        animation.frame = requestAnimationFrame(tick);
+      } else {
+        state.animation = null;
+        state.time = c.stops[to].seconds;
+        setView(lift(target));
+        redraw();
+        arrived();
+      }
+    };
+    animation.frame = requestAnimationFrame(tick);
+  }
+
+  // src/player/timeline.js
+  var LABEL_GAP_PX = 6;
+  function thinLabels(xs, width, widthPx) {
+    if (xs.length < 2) return xs.map(() => true);
+    const spacing = Math.min(...xs.slice(1).map((x, i) => x - xs[i]));
+    const every = Math.max(1, Math.ceil((width + LABEL_GAP_PX) / Math.max(1e-9, spacing)));
+    return xs.map((x, i) => i % every === 0 && x + width <= widthPx + 1);
+  }
+  function thinTimeline(state2) {
+    const labels = state2.els.dayLabels || [];
+    const svg2 = state2.els.timeline;
+    if (!labels.length || !svg2) return;
+    const left = svg2.getBoundingClientRect().left;
+    for (const label of labels) label.style.visibility = "";
+    const boxes = labels.map((label) => label.getBoundingClientRect());
+    const width = Math.max(...boxes.map((box) => box.width));
+    const shown = thinLabels(boxes.map((box) => box.left - left), width, svg2.getBoundingClientRect().width);
+    labels.forEach((label, i) => {
+      label.style.visibility = shown[i] ? "" : "hidden";
+    });
+  }
+
+  // src/player/runtime.js
+  var { OVERVIEW: OVERVIEW2 } = state_exports;
   var host = { name: "standalone", syncUrl() {
   }, setFrameHeight() {
   }, announceReady() {
@@ -1207,7 +1689,6 @@
   function setFrameHeight() {
     host.setFrameHeight();
   }
-  var D = () => window.deckgl;
   async function loadJson(source) {
     if (typeof source !== "string") return source;
     const base = location.pathname.split("/component/")[0];
@@ -1226,6 +1707,8 @@
     cancelAnimation();
     clearTimeout(state.playTimer);
     state.playing = false;
+    stopDwell();
+    state.endCard = false;
     state.cameraMove = null;
     state.labelSet = null;
     state.ready = false;
@@ -1268,6 +1751,7 @@
       state.timings.config = performance.now();
       state.config = config;
       state.mode = config.start.mode || "page";
+      state.loop = !!config.start.loop;
       root.dataset.mode = state.mode;
       setFrameHeight();
       const [route, basemap] = await Promise.all([loadJson(config.data.route), loadJson(config.data.basemap)]);
@@ -1277,7 +1761,9 @@
       state.timings.data = performance.now();
       prepareBasemap(state);
       buildDom(state, root, actions);
-      buildDeck();
+      buildMapControls(state, () => flyTo(overviewViewState(), JUMP_MS));
+      thinTimeline(state);
+      buildDeck((index) => goTo(index));
       host.announceReady(config);
       goTo(initialIndex(config), { instant: true });
       state.ready = true;
@@ -1288,102 +1774,6 @@
     } catch (error) {
       if (state.run === run) showFailure(error, config);
     }
-  }
-  function readColors() {
-    state.colors = {
-      sea: cssColor("--sea"),
-      land: cssColor("--land"),
-      landEdge: cssColor("--land-edge"),
-      river: cssColor("--river"),
-      border: cssColor("--border"),
-      done: cssColor("--route-done"),
-      ahead: cssColor("--route-ahead", 150),
-      accent: cssColor("--accent"),
-      markerAhead: cssColor("--marker-ahead"),
-      text: cssColor("--text"),
-      halo: cssColor("--bg", 220)
-    };
-  }
-  function whenIdle(callback) {
-    if (window.requestIdleCallback) window.requestIdleCallback(callback, { timeout: 2e3 });
-    else setTimeout(callback, 200);
-  }
-  function warmTrips() {
-    state.tripsWarm = true;
-    if (!state.animation) redraw();
-  }
-  function buildDeck() {
-    readColors();
-    state.els.map.style.background = "var(--sea)";
-    const overview = overviewViewState();
-    state.viewState = overview;
-    const canvas = document.createElement("canvas");
-    const box = state.els.map.getBoundingClientRect();
-    canvas.width = Math.max(1, Math.round(box.width * window.devicePixelRatio));
-    canvas.height = Math.max(1, Math.round(box.height * window.devicePixelRatio));
-    canvas.style.cssText = "position: absolute; left: 0; top: 0; width: 100%; height: 100%;";
-    state.els.map.appendChild(canvas);
-    state.deck = new (D()).Deck({
-      canvas,
-      views: new (D()).MapView({ repeat: false }),
-      initialViewState: overview,
-      controller: { dragRotate: false, touchRotate: false, keyboard: false },
-      onViewStateChange: ({ viewState }) => {
-        state.viewState = viewState;
-        const changed = Math.abs(viewState.zoom - state.zoom) > 0.25;
-        state.zoom = viewState.zoom;
-        if (changed && !state.animation) redraw();
-      },
-      onAfterRender: () => {
-        positionLabels(state);
-        state.frames += 1;
-        if (!state.timings.frame) {
-          state.timings.frame = performance.now();
-          whenIdle(warmTrips);
-        }
-      },
-      onLoad: () => redraw(),
-      // once the view has a size, place the labels for it
-      getCursor: ({ isHovering }) => isHovering ? "pointer" : "grab",
-      getTooltip: ({ object, layer }) => layer && layer.id === "stops" && object ? { text: tooltipText(object) } : null,
-      layers: []
-    });
-    redraw();
-  }
-  function overviewViewState() {
-    const rect = state.els.map.getBoundingClientRect();
-    const legend = state.els.legend ? state.els.legend.getBoundingClientRect() : { height: 0 };
-    const fit = (width, height, box, padding) => new (D()).WebMercatorViewport({ width, height }).fitBounds(box, { padding });
-    return overviewView(tripBounds(state.config.stops, state.route.features), rect, legend.height, fit);
-  }
-  function flyTo(target, ms) {
-    const duration = state.reducedMotion ? 0 : ms;
-    const move = duration > 0 ? {} : null;
-    const settled = () => {
-      if (state.cameraMove === move) {
-        state.cameraMove = null;
-        positionLabels(state);
-      }
-    };
-    state.cameraMove = move;
-    state.deck.setProps({ initialViewState: Object.assign({}, target, duration ? {
-      transitionDuration: duration,
-      transitionInterpolator: new (D()).FlyToInterpolator({ speed: 1.4 }),
-      onTransitionEnd: settled,
-      onTransitionInterrupt: settled
-    } : {}) });
-    if (move) setTimeout(settled, duration + 500);
-    if (!duration) {
-      state.viewState = target;
-      state.zoom = target.zoom;
-    }
-    positionLabels(state);
-  }
-  function redraw() {
-    if (!state.deck) return;
-    const layers = buildLayers(D(), state, (index) => goTo(index));
-    syncLabels(state, placeLabels(state), labelledStops(state));
-    state.deck.setProps({ layers });
   }
   function cancelAnimation() {
     if (state.animation) {
@@ -1398,64 +1788,115 @@
     if (!move) return;
     cancelAnimation();
     clearTimeout(state.playTimer);
+    stopDwell();
+    state.endCard = false;
     state.index = index;
     renderChapter(state);
+    updatePresenter(state, 0);
     host.syncUrl(index === OVERVIEW2 ? null : c.stops[index].id, index);
     if (move.kind === "overview") {
       state.time = 0;
       flyTo(overviewViewState(), move.instant ? 0 : JUMP_MS);
       redraw();
     } else if (move.kind === "leg") {
-      animateLeg(move.leg, index);
+      animateLeg(move.leg, index, scheduleNext);
     } else {
       state.time = c.stops[index].seconds;
-      flyTo(stopView(c.stops[index]), move.instant ? 0 : JUMP_MS);
+      flyTo(clearOfCard(stopView(c.stops[index])), move.instant ? 0 : JUMP_MS);
       redraw();
       scheduleNext();
     }
   }
-  function animateLeg(from, to) {
-    const c = state.config;
-    const leg = state.route.features[from];
-    const started = performance.now();
-    flyTo(stopView(c.stops[to]), LEG_MS);
-    const animation = { leg: from, frame: 0 };
-    state.animation = animation;
-    const tick = (now) => {
-      if (state.animation !== animation) return;
-      const { time, done } = legTime(leg, now - started);
-      state.time = time;
-      redraw();
-      if (!done) {
-        animation.frame = requestAnimationFrame(tick);
-      } else {
-        state.animation = null;
-        state.time = c.stops[to].seconds;
-        redraw();
-        scheduleNext();
-      }
-    };
-    animation.frame = requestAnimationFrame(tick);
-  }
   function step(delta) {
+    const last = state.config.stops.length - 1;
+    if (state.endCard) {
+      if (delta < 0) goTo(last);
+      return;
+    }
+    if (delta > 0 && state.index === last && state.mode === "present") {
+      showEnd();
+      return;
+    }
     const target = stepTarget(state.index, delta, state.config.stops.length);
     if (target !== null) goTo(target);
+  }
+  var DWELL_TICK_MS = 100;
+  function stopDwell() {
+    clearTimeout(state.dwellTimer);
+    state.dwell = null;
+  }
+  function startDwell(ms, then) {
+    stopDwell();
+    if (state.mode !== "present") {
+      state.dwellTimer = setTimeout(then, ms);
+      return;
+    }
+    const stop = state.index === OVERVIEW2 || state.endCard ? null : state.config.stops[state.index];
+    const items = stop ? dwellItems(stop) : null;
+    const started = performance.now();
+    const dwell = { item: 0, ms };
+    state.dwell = dwell;
+    const tick = () => {
+      if (state.dwell !== dwell) return;
+      const elapsed = performance.now() - started;
+      if (items) {
+        const at = dwellAt(items, ms, elapsed);
+        if (at.item !== dwell.item) {
+          dwell.item = at.item;
+          showDwellItem(state, items, at.item);
+        }
+      }
+      updatePresenter(state, elapsed / ms);
+      if (elapsed >= ms) {
+        state.dwell = null;
+        then();
+        return;
+      }
+      state.dwellTimer = setTimeout(tick, Math.min(DWELL_TICK_MS, ms - elapsed));
+    };
+    tick();
   }
   function scheduleNext() {
     clearTimeout(state.playTimer);
     const next = afterArrival(state.index, state.config.stops.length, state.playing);
-    if (next === "end") setPlaying(false);
-    else if (next === "wait") state.playTimer = setTimeout(() => step(1), dwellMs(state.config, state.index));
+    if (next === "idle") {
+      stopDwell();
+      updatePresenter(state, 0);
+      return;
+    }
+    startDwell(dwellMs(state.config, state.index), next === "end" ? finish : () => step(1));
+  }
+  function finish() {
+    const plan = afterLast(state.mode, state.loop);
+    if (plan.endCard) showEnd();
+    if (!plan.loop) {
+      setPlaying(false);
+      return;
+    }
+    startDwell(dwellMs(state.config, OVERVIEW2), () => {
+      goTo(OVERVIEW2, { instant: true });
+      state.playTimer = setTimeout(() => step(1), FIRST_STEP_MS);
+    });
+  }
+  function showEnd() {
+    cancelAnimation();
+    stopDwell();
+    state.endCard = true;
+    showEndCard(state);
+    updatePresenter(state, 1);
+    flyTo(overviewViewState(), JUMP_MS);
   }
   function setPlaying(playing) {
     state.playing = playing;
     state.els.play.textContent = playLabel(state.config.ui, playing);
     state.els.play.setAttribute("aria-pressed", playing ? "true" : "false");
     clearTimeout(state.playTimer);
+    if (!playing) stopDwell();
+    updatePresenter(state, 0);
     if (playing) {
       const plan = startPlaying(state.config, state.index);
-      if (plan.rewind) goTo(OVERVIEW2, { instant: true });
-      if (!state.animation) state.playTimer = setTimeout(() => step(1), plan.delayMs);
+      if (plan.rewind || state.endCard) goTo(OVERVIEW2, { instant: true });
+      if (!state.animation) startDwell(plan.rewind ? FIRST_STEP_MS : plan.delayMs, () => step(1));
     }
   }
   var actions = { goTo: (index) => goTo(index), step, togglePlay: () => setPlaying(!state.playing) };
@@ -1471,6 +1912,7 @@
   }
   function onResize() {
     setFrameHeight();
+    if (state.ready) thinTimeline(state);
     if (state.ready && state.deck && state.index === OVERVIEW2 && !state.animation) flyTo(overviewViewState(), 0);
   }
 

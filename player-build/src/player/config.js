@@ -16,7 +16,8 @@ export const UI_KEYS = ['start', 'next', 'previous', 'play', 'pause', 'whole_tri
   'stops_count', 'stop_counter', 'travelled', 'press_to_begin', 'overview_live', 'stop_live', 'itinerary',
   'map_same_info', 'quoted_by_prefix', 'unexpected_error', 'keys_title', 'keys_open', 'close', 'key_next', 'key_next_does',
   'key_previous', 'key_previous_does', 'key_first_last', 'key_first_last_does', 'key_play', 'key_play_does', 'key_help',
-  'key_help_does', 'key_close', 'key_close_does'];
+  'key_help_does', 'key_close', 'key_close_does',
+  'zoom_hint', 'zoom_hint_mac', 'touch_hint', 'show_whole_trip', 'playing', 'paused', 'the_end', 'credits', 'border'];
 
 export class Unusable extends Error {}
 
@@ -73,8 +74,9 @@ export function checkConfig(c) {
   const st = c.start;
   expect(isObject(st) && MODES.includes(st.mode) && (st.stop === null || st.stop === undefined || isText(st.stop)) &&
          (st.autoplay === undefined || typeof st.autoplay === 'boolean') &&
-         (st.dwell_override === null || st.dwell_override === undefined || isPositive(st.dwell_override)),
-         'config.start', '{stop, mode: ' + MODES.join(' | ') + ', autoplay, dwell_override}');
+         (st.dwell_override === null || st.dwell_override === undefined || isPositive(st.dwell_override)) &&
+         (st.loop === undefined || typeof st.loop === 'boolean'),
+         'config.start', '{stop, mode: ' + MODES.join(' | ') + ', autoplay, dwell_override, loop}');
   return c;
 }
 
@@ -127,6 +129,10 @@ export function checkBasemap(basemap) {
     checkGeometry(feature.geometry, types, at);
     if (feature.properties.layer === 'label') expect(isText(feature.properties.name), at + '.properties.name', 'text');
   });
+  const box = isObject(basemap.storymap) ? basemap.storymap.box : null;
+  expect(isObject(box) && ['west', 'south', 'east', 'north'].every((k) => isNumber(box[k])) && box.west < box.east &&
+         box.south < box.north && Math.abs(box.south) <= 85 && Math.abs(box.north) <= 85,
+         'basemap.storymap.box', '{west, south, east, north} with west < east and south < north (the map the reader may see)');
   return basemap;
 }
 

@@ -1,62 +1,18 @@
-// Place and stop names: which stop labels fit (greedy, on a screen grid), on which side, and where
-// each goes on screen. Names are HTML, not a deck.gl TextLayer: the TextLayer's shader program was
-// the slowest of the map's to link (0.4-0.6 s under software WebGL; the map drawn 0.26 s sooner
-// without it), and the browser draws every script (Cyrillic, Korean) without a font atlas. Elements
-// are made when the set of names changes and moved after every frame deck.gl draws (pans and zooms).
-// The placement functions are pure (a viewport is {width, height, project}); syncLabels and
-// positionLabels touch only the player's label layer.
+// Place and stop names, and the stops as the map shows them (alone, or piled up into a cluster).
+// Names are HTML, not a deck.gl TextLayer: the TextLayer's shader program was the slowest of the
+// map's to link (0.4-0.6 s under software WebGL; the map drawn 0.26 s sooner without it), and the
+// browser draws every script (Cyrillic, Korean) without a font atlas. Elements are made (and
+// measured) when the set of names changes, and laid out after every frame deck.gl draws (collide.js
+// decides where each goes, or that it is not shown).
 import {el} from './dom.js';
+import {clusterStops, inside, layoutLabels, markerBox} from './collide.js';
 
-export const CELL_WIDTH = 40;
-export const CELL_HEIGHT = 22;
-const CHAR_PX = 8;          // a rough width of one character of a label
-const MARKER_GAP = 12;      // between a marker and its label
-
-// The stops that get a label, current stop first, so clustered stops do not print over each other.
-// A label that would run off the map's right edge goes to the marker's left (labelSide: 'left').
-// Before the map is laid out (no viewport, or a tiny one) every stop is returned, unplaced.
-export function placeStopLabels(stops, currentIndex, viewport) {
-  if (!viewport || viewport.width < 2 || viewport.height < 2) return stops;
-  const taken = new Set();
-  const chosen = [];
-  const order = stops.slice().sort((a, b) => (a.index === currentIndex ? -1 : b.index === currentIndex ? 1 : a.index - b.index));
-  for (const stop of order) {
-    const [px, py] = viewport.project(stop.position);
-    const labelPx = stop.name.length * CHAR_PX + 16;
-    const left = px + MARKER_GAP + labelPx > viewport.width - 4 && px - MARKER_GAP - labelPx >= 4;
-    const width = Math.ceil(labelPx / CELL_WIDTH);
-    const cells = [];
-    for (let dx = 0; dx < width; dx += 1) {
-      cells.push(Math.floor(px / CELL_WIDTH + (left ? -dx - 1 : dx)) + ':' + Math.floor(py / CELL_HEIGHT));
-    }
-    cells.push(Math.floor(px / CELL_WIDTH) + ':' + Math.floor(py / CELL_HEIGHT + 0.5));
-    if (cells.some((cell) => taken.has(cell))) continue;
-    cells.forEach((cell) => taken.add(cell));
-    chosen.push(left ? Object.assign({}, stop, {labelSide: 'left'}) : stop);
-  }
-  return chosen;
-}
-
-// What the label layer shows: place names above their point, stop names beside their marker.
-export function labelItems(places, stops, currentIndex) {
-  const items = [];
-  for (const f of places) items.push({position: f.geometry.coordinates, text: f.properties.name, kind: 'place', side: 'above'});
-  for (const s of stops) {
-    items.push({position: s.position, text: s.name, kind: s.index === currentIndex ? 'stop current' : 'stop',
-                side: s.labelSide === 'left' ? 'left' : 'right'});
-  }
-  return items;
-}
-
-// Near enough to the map to be drawn (a long name may start off screen and still show).
-export function isOnScreen(x, y, width, height) { return x > -300 && x < width + 300 && y > -40 && y < height + 40; }
-
-// The CSS transform that puts a label's element at its point (x, y in pixels).
-export function labelTransform(side, x, y) {
-  if (side === 'above') return `translate(${x.toFixed(1)}px, ${(y - 10).toFixed(1)}px) translate(-50%, -50%)`;
-  if (side === 'left') return `translate(${(x - MARKER_GAP).toFixed(1)}px, ${y.toFixed(1)}px) translate(-100%, -50%)`;
-  return `translate(${(x + MARKER_GAP).toFixed(1)}px, ${y.toFixed(1)}px) translate(0, -50%)`;
-}
+export const MARKER_RADIUS = 7;       // a stop's marker (layers.js draws it at these radii)
+export const CURRENT_RADIUS = 11;
+export const CLUSTER_RADIUS = 14;
+const STOP_SIDES = ['right', 'left', 'above', 'below'];
+const PLACE_SIDES = ['above', 'below', 'right', 'left'];
+const PLACE_GAP = 2;                  // a town has no marker: its name sits just over its point
 
 function mapViewport(state) {
   let viewports = [];
@@ -64,27 +20,75 @@ function mapViewport(state) {
   return viewports[0];
 }
 
-// The stops labelled for the view at rest; during a flight the last placement is kept (and its array).
-export function labelledStops(state) {
-  const key = state.index + ':' + Math.round(state.zoom * 4);
-  if (state.animation && state.placed) return state.placed.stops;
-  if (state.placed && state.placed.key === key) return state.placed.stops;
-  const stops = placeStopLabels(state.config.stops, state.index, mapViewport(state));
-  if (stops !== state.config.stops) state.placed = {key: key, stops: stops};
-  return stops;
+// The stops as drawn for the view the camera is going to (`viewport`, made from state.viewState: the
+// deck's own lags a frame behind a cut): {singles, clusters} (collide.js clusterStops). During a
+// flight the last grouping is kept (and its arrays, so layers and labels are not rebuilt per frame).
+export function mapStops(state, viewport) {
+  if (state.animation && state.placed) return state.placed.groups;
+  if (!viewport || viewport.width < 2 || viewport.height < 2) return {singles: state.config.stops, clusters: []};
+  const key = [state.index, Math.round(viewport.zoom * 8), viewport.width, viewport.height].join(':');
+  if (state.placed && state.placed.key === key) return state.placed.groups;
+  const groups = clusterStops(state.config.stops, state.index, (p) => viewport.project(p));
+  state.placed = {key, groups};
+  return groups;
 }
 
-export function syncLabels(state, places, stops) {
+// What the label layer shows, in the order names are placed: the current stop, the other stops,
+// then towns; clusters' counts sit on their circles and are not placed.
+export function labelItems(places, groups, currentIndex) {
+  const items = [];
+  const stops = groups.singles.slice().sort((a, b) => (a.index === currentIndex ? -1 : b.index === currentIndex ? 1 : a.index - b.index));
+  for (const s of stops) {
+    const current = s.index === currentIndex;
+    items.push({position: s.position, text: s.name, kind: current ? 'stop current' : 'stop', sides: STOP_SIDES,
+                gap: (current ? CURRENT_RADIUS : MARKER_RADIUS) + 5, must: current});
+  }
+  for (const c of groups.clusters) items.push({position: c.position, text: String(c.count), kind: 'cluster', fixed: true});
+  for (const f of places) {
+    items.push({position: f.geometry.coordinates, text: f.properties.name, kind: 'place', sides: PLACE_SIDES, gap: PLACE_GAP, must: false});
+  }
+  return items;
+}
+
+export function syncLabels(state, places, groups) {
   const key = state.index;
   const set = state.labelSet;
-  if (set && set.places === places && set.stops === stops && set.key === key) return;
-  const items = labelItems(places, stops, state.index);
+  if (set && set.places === places && set.groups === groups && set.key === key) return;
+  const items = labelItems(places, groups, state.index);
   state.els.labels.replaceChildren(...items.map((item) => {
     item.node = el('span', {class: 'map-label ' + item.kind, text: item.text});
     return item.node;
   }));
-  state.labelSet = {places: places, stops: stops, key: key, items: items};
+  // Measured once, all reads after all writes (one layout); a label not laid out yet is estimated.
+  for (const item of items) {
+    item.w = item.node.offsetWidth || item.text.length * 8 + 4;
+    item.h = item.node.offsetHeight || 16;
+  }
+  state.labelSet = {places, groups, key, items};
   positionLabels(state);
+}
+
+// The markers labels must not cover: every stop's and cluster's, at the radius it is drawn.
+function markerBoxes(viewport, groups, currentIndex) {
+  const boxes = groups.singles.map((s) => {
+    const [x, y] = viewport.project(s.position);
+    return markerBox(x, y, (s.index === currentIndex ? CURRENT_RADIUS : MARKER_RADIUS) + 2);
+  });
+  for (const c of groups.clusters) { const [x, y] = viewport.project(c.position); boxes.push(markerBox(x, y, CLUSTER_RADIUS + 2)); }
+  return boxes;
+}
+
+// What lies over the map (the legend, the whole-trip button, the presenter's display, the quote
+// card): names under them could not be read, so they count as taken.
+function coveredBoxes(state) {
+  const map = state.els.map.getBoundingClientRect();
+  const boxes = [];
+  for (const name of ['legend', 'wholeTrip', 'presenter', 'overlay']) {
+    const node = state.els[name];
+    const r = node && node.offsetParent ? node.getBoundingClientRect() : null;
+    if (r && r.width && r.height) boxes.push({x: r.left - map.left, y: r.top - map.top, w: r.width, h: r.height});
+  }
+  return boxes;
 }
 
 export function positionLabels(state) {
@@ -93,14 +97,27 @@ export function positionLabels(state) {
   if (!viewport) return;
   // Hidden while the story moves the camera (a leg's flight or a jump's transition): where WebGL is
   // slow (software rendering) the browser can show the labels' new places before the canvas's
-  // frame, and names would race ahead of the map. They fade back in when the camera is at rest.
+  // frame, and names would race ahead of the map. They come back in the first frame at rest.
   const moving = !!state.animation || !!state.cameraMove;
   state.els.labels.classList.toggle('moving', moving);
   if (moving) return;
-  for (const item of state.labelSet.items) {
+  const {items, groups} = state.labelSet;
+  const placed = [];
+  const free = [];
+  for (const item of items) {
     const [x, y] = viewport.project(item.position);
-    const inside = isOnScreen(x, y, viewport.width, viewport.height);
-    item.node.style.visibility = inside ? '' : 'hidden';
-    if (inside) item.node.style.transform = labelTransform(item.side, x, y);
+    if (item.fixed) {
+      const box = {x: x - item.w / 2, y: y - item.h / 2, w: item.w, h: item.h};
+      placed.push({item, box: inside(box, viewport.width, viewport.height) ? box : null});
+      continue;
+    }
+    free.push({item, x, y, w: item.w, h: item.h, sides: item.sides, gap: item.gap, must: item.must});
+  }
+  const obstacles = markerBoxes(viewport, groups, state.index).concat(coveredBoxes(state));
+  const layout = layoutLabels(free, viewport.width, viewport.height, obstacles);
+  free.forEach((label, i) => placed.push({item: label.item, box: layout[i] && layout[i].box}));
+  for (const {item, box} of placed) {
+    item.node.style.visibility = box ? '' : 'hidden';
+    if (box) item.node.style.transform = `translate(${box.x.toFixed(1)}px, ${box.y.toFixed(1)}px)`;
   }
 }

@@ -3,6 +3,7 @@
 // frames: a new array makes deck.gl re-tessellate every polygon and re-lay out every label, on every
 // frame of a flight. `D` is window.deckgl (storymap/player/deckgl.min.js).
 import {headPosition, legDuration} from './camera.js';
+import {CLUSTER_RADIUS, CURRENT_RADIUS, MARKER_RADIUS} from './labels.js';
 
 export const DETAIL_MINZOOM = 8;       // the basemap's detail layers start here
 // Route, markers and labels are drawn over the ground, never clipped by it when the map is pitched.
@@ -49,7 +50,9 @@ function travelled(state, reachedLeg) {
   return state.travelled.legs;
 }
 
-export function buildLayers(D, state, onStopClick) {
+// `groups` is how the stops are drawn now (labels.js mapStops): alone, or as clusters with a count
+// (a click on one opens it: `onClusterClick(members)` zooms in to them).
+export function buildLayers(D, state, groups, onStopClick, onClusterClick) {
   const colors = state.colors;
   const detail = state.zoom >= DETAIL_MINZOOM;
   const band = detail ? state.bands.detail : state.bands.overview;
@@ -61,10 +64,12 @@ export function buildLayers(D, state, onStopClick) {
     // No outlines: the detail windows are cut out of the coarse land, and outlines would show the seams.
     new D.GeoJsonLayer({id: 'areas-' + (detail ? 'detail' : 'overview'), data: band.areas, filled: true, stroked: false,
       getFillColor: (f) => (f.properties.layer === 'land' ? colors.land : colors.sea), pickable: false}),
+    // Borders are thin and violet-grey, rivers blue: neither can be taken for the route (red, or dark
+    // grey ahead, and twice as wide); the legend names all three.
     new D.GeoJsonLayer({id: 'lines', data: band.lines, stroked: true, filled: false,
       getLineColor: (f) => (f.properties.layer === 'river' ? colors.river : colors.border),
-      getLineWidth: (f) => (f.properties.layer === 'river' ? 1.5 : 1.2), lineWidthUnits: 'pixels', pickable: false}),
-    new D.PathLayer({id: 'route-ahead', parameters: ON_TOP, data: legs, getPath: legPath, getColor: colors.ahead, getWidth: 2,
+      getLineWidth: (f) => (f.properties.layer === 'river' ? 1.5 : 1), lineWidthUnits: 'pixels', pickable: false}),
+    new D.PathLayer({id: 'route-ahead', parameters: ON_TOP, data: legs, getPath: legPath, getColor: colors.ahead, getWidth: 2.5,
       widthUnits: 'pixels', pickable: false}),
     new D.PathLayer({id: 'route-done', parameters: ON_TOP, data: travelled(state, reachedLeg), getPath: legPath,
       getColor: colors.done, getWidth: 4, widthUnits: 'pixels', capRounded: true, jointRounded: true, pickable: false}),
@@ -81,14 +86,19 @@ export function buildLayers(D, state, onStopClick) {
       getColor: colors.done, currentTime: state.time, trailLength: Math.max(1, legDuration(leg)), fadeTrail: true,
       widthMinPixels: 5, capRounded: true, jointRounded: true, updateTriggers: {getPath: animating.leg}}));
     layers.push(new D.ScatterplotLayer({id: 'head', parameters: ON_TOP, data: [headPosition(leg, state.time)], getPosition: (d) => d,
-      getRadius: 7, radiusUnits: 'pixels', billboard: true, getFillColor: colors.accent, getLineColor: colors.halo, lineWidthMinPixels: 2,
+      getRadius: 7, radiusUnits: 'pixels', billboard: true, getFillColor: colors.done, getLineColor: colors.halo, lineWidthMinPixels: 2,
       stroked: true}));
   }
-  layers.push(new D.ScatterplotLayer({id: 'stops', parameters: ON_TOP, data: state.config.stops, getPosition: (s) => s.position, pickable: true,
-    radiusUnits: 'pixels', billboard: true, getRadius: (s) => (s.index === current ? 11 : 7), stroked: true, lineWidthUnits: 'pixels',
+  layers.push(new D.ScatterplotLayer({id: 'clusters', parameters: ON_TOP, data: groups.clusters, getPosition: (c) => c.position,
+    pickable: true, radiusUnits: 'pixels', billboard: true, getRadius: CLUSTER_RADIUS, stroked: true, lineWidthUnits: 'pixels',
+    getLineWidth: 2, getFillColor: colors.halo, getLineColor: colors.done,
+    onClick: ({object}) => { if (object) onClusterClick(object.members); }}));
+  layers.push(new D.ScatterplotLayer({id: 'stops', parameters: ON_TOP, data: groups.singles, getPosition: (s) => s.position, pickable: true,
+    radiusUnits: 'pixels', billboard: true, getRadius: (s) => (s.index === current ? CURRENT_RADIUS : MARKER_RADIUS), stroked: true,
+    lineWidthUnits: 'pixels',
     getLineWidth: (s) => (s.index === current ? 3 : 2),
-    getFillColor: (s) => (s.index <= current ? colors.accent : colors.markerAhead),
-    getLineColor: (s) => (s.index === current ? colors.text : colors.accent),
+    getFillColor: (s) => (s.index <= current ? colors.done : colors.markerAhead),
+    getLineColor: (s) => (s.index === current ? colors.text : colors.done),
     updateTriggers: {getRadius: current, getFillColor: current, getLineColor: current, getLineWidth: current},
     onClick: ({object}) => { if (object) onStopClick(object.index); }}));
   return layers;

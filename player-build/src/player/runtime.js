@@ -1,32 +1,27 @@
-// The player at run time: its one state object (window.storymapState), start-up, readiness and
-// failure, the deck, and navigation and animation as state.js decides them. A host adapter
+// The player at run time: start-up, readiness and failure, navigation, autoplay and the presenter's
+// dwell as state.js decides them (mapview.js moves the map). A host adapter
 // (hosts/streamlit.js or hosts/standalone.js) supplies the config and keeps its URL in step.
 import {Unusable, checkBasemap, checkConfig, checkRoute} from './config.js';
-import {JUMP_MS, LEG_MS, legTime, overviewView, stopView, tripBounds} from './camera.js';
-import {cssColor, el} from './dom.js';
-import {failureReason, failureText, playLabel, tooltipText} from './format.js';
-import {labelledStops, positionLabels, syncLabels} from './labels.js';
-import {buildLayers, placeLabels, prepareBasemap} from './layers.js';
+import {JUMP_MS, stopView} from './camera.js';
+import {el} from './dom.js';
+import {failureReason, failureText, playLabel} from './format.js';
+import {animateLeg, buildDeck, clearOfCard, flyTo, overviewViewState, redraw} from './mapview.js';
+import {buildMapControls, showDwellItem, showEndCard, updatePresenter} from './presenter.js';
+import {thinTimeline} from './timeline.js';
+import {prepareBasemap} from './layers.js';
+import {state} from './store.js';
 import * as machine from './state.js';
 import {buildDom, helpIsOpen, openHelp, renderChapter, textVersion} from './views.js';
 
 const {OVERVIEW} = machine;
 
-export const state = {
-  config: null, route: null, basemap: null, index: OVERVIEW, playing: false, playTimer: null,
-  time: 0, animation: null, viewState: null, zoom: 4, deck: null, host: 'standalone', mode: 'page',
-  reducedMotion: window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches,
-  frames: 0, els: {}, colors: {}, ready: false, failure: null, run: 0,
-  messages: {accepted: 0, ignored: 0, dropped: 0, refused: 0},   // what became of each message received
-  timings: {script: performance.now()},   // ms since this document started loading (for the benchmarks)
-};
+export {state};
 
 // The host adapter: {name, syncUrl(stopId), setFrameHeight(), announceReady(config)}.
 let host = {name: 'standalone', syncUrl() {}, setFrameHeight() {}, announceReady() {}};
 export function useHost(adapter) { host = adapter; state.host = adapter.name; }
 export function setFrameHeight() { host.setFrameHeight(); }
 
-const D = () => window.deckgl;
 
 // ---- data -------------------------------------------------------------------------------------
 async function loadJson(source) {
@@ -46,6 +41,8 @@ function teardown() {
   cancelAnimation();
   clearTimeout(state.playTimer);
   state.playing = false;
+  stopDwell();
+  state.endCard = false;
   state.cameraMove = null;
   state.labelSet = null;
   state.ready = false;
@@ -90,6 +87,7 @@ export async function start(load) {
     state.timings.config = performance.now();
     state.config = config;
     state.mode = config.start.mode || 'page';
+    state.loop = !!config.start.loop;
     root.dataset.mode = state.mode;
     setFrameHeight();   // size the iframe before the first fit of the map, not after
     const [route, basemap] = await Promise.all([loadJson(config.data.route), loadJson(config.data.basemap)]);
@@ -99,7 +97,9 @@ export async function start(load) {
     state.timings.data = performance.now();
     prepareBasemap(state);
     buildDom(state, root, actions);
-    buildDeck();
+    buildMapControls(state, () => flyTo(overviewViewState(), JUMP_MS));
+    thinTimeline(state);
+    buildDeck((index) => goTo(index));
     host.announceReady(config);    // a host page hears 'ready', then the first stop
     goTo(machine.initialIndex(config), {instant: true});
     state.ready = true;
@@ -110,94 +110,6 @@ export async function start(load) {
   } catch (error) {
     if (state.run === run) showFailure(error, config);
   }
-}
-
-// ---- the map ----------------------------------------------------------------------------------
-function readColors() {
-  state.colors = {
-    sea: cssColor('--sea'), land: cssColor('--land'), landEdge: cssColor('--land-edge'), river: cssColor('--river'),
-    border: cssColor('--border'), done: cssColor('--route-done'), ahead: cssColor('--route-ahead', 150),
-    accent: cssColor('--accent'), markerAhead: cssColor('--marker-ahead'), text: cssColor('--text'),
-    halo: cssColor('--bg', 220),
-  };
-}
-
-function whenIdle(callback) {
-  if (window.requestIdleCallback) window.requestIdleCallback(callback, {timeout: 2000});
-  else setTimeout(callback, 200);
-}
-
-function warmTrips() {
-  state.tripsWarm = true;
-  if (!state.animation) redraw();
-}
-
-function buildDeck() {
-  readColors();
-  state.els.map.style.background = 'var(--sea)';
-  const overview = overviewViewState();
-  state.viewState = overview;
-  // Our own canvas, its drawing buffer already at the map's size: left to deck.gl, the first frame
-  // is drawn on the browser's default 300 x 150 canvas, and resizing it afterwards stalled software
-  // WebGL for over 2 s (bench/ section 1).
-  const canvas = document.createElement('canvas');
-  const box = state.els.map.getBoundingClientRect();
-  canvas.width = Math.max(1, Math.round(box.width * window.devicePixelRatio));
-  canvas.height = Math.max(1, Math.round(box.height * window.devicePixelRatio));
-  canvas.style.cssText = 'position: absolute; left: 0; top: 0; width: 100%; height: 100%;';
-  state.els.map.appendChild(canvas);
-  state.deck = new (D().Deck)({
-    canvas,
-    views: new (D().MapView)({repeat: false}),
-    initialViewState: overview,
-    controller: {dragRotate: false, touchRotate: false, keyboard: false},
-    onViewStateChange: ({viewState}) => {
-      state.viewState = viewState;
-      const changed = Math.abs(viewState.zoom - state.zoom) > 0.25;
-      state.zoom = viewState.zoom;
-      if (changed && !state.animation) redraw();
-    },
-    onAfterRender: () => {
-      positionLabels(state);
-      state.frames += 1;
-      if (!state.timings.frame) { state.timings.frame = performance.now(); whenIdle(warmTrips); }
-    },
-    onLoad: () => redraw(),   // once the view has a size, place the labels for it
-    getCursor: ({isHovering}) => (isHovering ? 'pointer' : 'grab'),
-    getTooltip: ({object, layer}) => (layer && layer.id === 'stops' && object ? {text: tooltipText(object)} : null),
-    layers: [],
-  });
-  redraw();
-}
-
-export function overviewViewState() {
-  const rect = state.els.map.getBoundingClientRect();
-  const legend = state.els.legend ? state.els.legend.getBoundingClientRect() : {height: 0};
-  const fit = (width, height, box, padding) => new (D().WebMercatorViewport)({width, height}).fitBounds(box, {padding});
-  return overviewView(tripBounds(state.config.stops, state.route.features), rect, legend.height, fit);
-}
-
-function flyTo(target, ms) {
-  const duration = state.reducedMotion ? 0 : ms;
-  // This move, until its transition ends (or is interrupted, or, if deck.gl starts none because the
-  // view is already there, a moment after it would have ended). A later move replaces it.
-  const move = duration > 0 ? {} : null;
-  const settled = () => { if (state.cameraMove === move) { state.cameraMove = null; positionLabels(state); } };
-  state.cameraMove = move;
-  state.deck.setProps({initialViewState: Object.assign({}, target, duration ? {
-    transitionDuration: duration, transitionInterpolator: new (D().FlyToInterpolator)({speed: 1.4}),
-    onTransitionEnd: settled, onTransitionInterrupt: settled,
-  } : {})});
-  if (move) setTimeout(settled, duration + 500);
-  if (!duration) { state.viewState = target; state.zoom = target.zoom; }
-  positionLabels(state);
-}
-
-function redraw() {
-  if (!state.deck) return;
-  const layers = buildLayers(D(), state, (index) => goTo(index));
-  syncLabels(state, placeLabels(state), labelledStops(state));
-  state.deck.setProps({layers: layers});
 }
 
 // ---- navigation and animation -------------------------------------------------------------
@@ -212,58 +124,89 @@ export function goTo(index, options) {
   if (!move) return;
   cancelAnimation();
   clearTimeout(state.playTimer);
+  stopDwell();
+  state.endCard = false;
   state.index = index;
   renderChapter(state);
+  updatePresenter(state, 0);
   host.syncUrl(index === OVERVIEW ? null : c.stops[index].id, index);
   if (move.kind === 'overview') {
     state.time = 0;
     flyTo(overviewViewState(), move.instant ? 0 : JUMP_MS);
     redraw();
   } else if (move.kind === 'leg') {
-    animateLeg(move.leg, index);
+    animateLeg(move.leg, index, scheduleNext);
   } else {
     // Jumps and steps back cut to the stop: the trip is not replayed.
     state.time = c.stops[index].seconds;
-    flyTo(stopView(c.stops[index]), move.instant ? 0 : JUMP_MS);
+    flyTo(clearOfCard(stopView(c.stops[index])), move.instant ? 0 : JUMP_MS);
     redraw();
     scheduleNext();
   }
 }
 
-function animateLeg(from, to) {
-  const c = state.config;
-  const leg = state.route.features[from];
-  const started = performance.now();
-  flyTo(stopView(c.stops[to]), LEG_MS);
-  const animation = {leg: from, frame: 0};
-  state.animation = animation;
-  const tick = (now) => {
-    if (state.animation !== animation) return;
-    const {time, done} = legTime(leg, now - started);
-    state.time = time;
-    redraw();
-    if (!done) {
-      animation.frame = requestAnimationFrame(tick);
-    } else {
-      state.animation = null;
-      state.time = c.stops[to].seconds;
-      redraw();
-      scheduleNext();
-    }
-  };
-  animation.frame = requestAnimationFrame(tick);
-}
-
 export function step(delta) {
+  const last = state.config.stops.length - 1;
+  if (state.endCard) { if (delta < 0) goTo(last); return; }
+  if (delta > 0 && state.index === last && state.mode === 'present') { showEnd(); return; }
   const target = machine.stepTarget(state.index, delta, state.config.stops.length);
   if (target !== null) goTo(target);
+}
+
+// ---- dwelling at a stop while playing ---------------------------------------------------------
+const DWELL_TICK_MS = 100;     // the presenter's progress bar and the overlay's item move this often
+
+function stopDwell() { clearTimeout(state.dwellTimer); state.dwell = null; }
+
+// Wait `ms` at the current place, then `then()`. In presentation mode the overlay shows each of the
+// stop's quotes and notes in turn (state.js dwellItems) and the presenter's bar fills.
+function startDwell(ms, then) {
+  stopDwell();
+  if (state.mode !== 'present') { state.dwellTimer = setTimeout(then, ms); return; }
+  const stop = state.index === OVERVIEW || state.endCard ? null : state.config.stops[state.index];
+  const items = stop ? machine.dwellItems(stop) : null;
+  const started = performance.now();
+  const dwell = {item: 0, ms};
+  state.dwell = dwell;
+  const tick = () => {
+    if (state.dwell !== dwell) return;
+    const elapsed = performance.now() - started;
+    if (items) {
+      const at = machine.dwellAt(items, ms, elapsed);
+      if (at.item !== dwell.item) { dwell.item = at.item; showDwellItem(state, items, at.item); }
+    }
+    updatePresenter(state, elapsed / ms);
+    if (elapsed >= ms) { state.dwell = null; then(); return; }
+    state.dwellTimer = setTimeout(tick, Math.min(DWELL_TICK_MS, ms - elapsed));
+  };
+  tick();
 }
 
 function scheduleNext() {
   clearTimeout(state.playTimer);
   const next = machine.afterArrival(state.index, state.config.stops.length, state.playing);
-  if (next === 'end') setPlaying(false);
-  else if (next === 'wait') state.playTimer = setTimeout(() => step(1), machine.dwellMs(state.config, state.index));
+  if (next === 'idle') { stopDwell(); updatePresenter(state, 0); return; }
+  startDwell(machine.dwellMs(state.config, state.index), next === 'end' ? finish : () => step(1));
+}
+
+// The last stop's dwell is over: the end card (presentation mode), then, with ?loop=1, from the top.
+function finish() {
+  const plan = machine.afterLast(state.mode, state.loop);
+  if (plan.endCard) showEnd();
+  if (!plan.loop) { setPlaying(false); return; }
+  startDwell(machine.dwellMs(state.config, OVERVIEW), () => {
+    goTo(OVERVIEW, {instant: true});
+    state.playTimer = setTimeout(() => step(1), machine.FIRST_STEP_MS);
+  });
+}
+
+function showEnd() {
+  cancelAnimation();
+  stopDwell();
+  state.endCard = true;
+  showEndCard(state);
+  updatePresenter(state, 1);
+  flyTo(overviewViewState(), JUMP_MS);
 }
 
 export function setPlaying(playing) {
@@ -271,10 +214,12 @@ export function setPlaying(playing) {
   state.els.play.textContent = playLabel(state.config.ui, playing);
   state.els.play.setAttribute('aria-pressed', playing ? 'true' : 'false');
   clearTimeout(state.playTimer);
+  if (!playing) stopDwell();
+  updatePresenter(state, 0);
   if (playing) {
     const plan = machine.startPlaying(state.config, state.index);
-    if (plan.rewind) goTo(OVERVIEW, {instant: true});
-    if (!state.animation) state.playTimer = setTimeout(() => step(1), plan.delayMs);
+    if (plan.rewind || state.endCard) goTo(OVERVIEW, {instant: true});
+    if (!state.animation) startDwell(plan.rewind ? machine.FIRST_STEP_MS : plan.delayMs, () => step(1));
   }
 }
 
@@ -295,5 +240,6 @@ export function onKey(event) {
 // after the first fit).
 export function onResize() {
   setFrameHeight();
+  if (state.ready) thinTimeline(state);
   if (state.ready && state.deck && state.index === OVERVIEW && !state.animation) flyTo(overviewViewState(), 0);
 }

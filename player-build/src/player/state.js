@@ -69,3 +69,28 @@ export function initialIndex(config) {
   if (!config.start.stop) return OVERVIEW;
   return config.stops.findIndex((s) => s.id === config.start.stop);
 }
+
+// What a stop shows in turn during its dwell in presentation mode: each quote, then each "sources
+// differ" note, each for a share of the dwell in proportion to its length (Python made the dwell long
+// enough to read them all). A stop with nothing to show has one item, its title card.
+export function dwellItems(stop) {
+  const items = stop.quotes.map((quote, index) => ({kind: 'quote', index, chars: quote.text.length + quote.attribution.length}));
+  stop.sources_differ.forEach((note, index) => items.push({kind: 'note', index, chars: note.note.length}));
+  return items.length ? items : [{kind: 'none', index: 0, chars: 1}];
+}
+
+// The item shown `elapsedMs` into a dwell of `totalMs`, and the dwell's progress (0-1).
+export function dwellAt(items, totalMs, elapsedMs) {
+  const total = items.reduce((sum, item) => sum + item.chars, 0);
+  const progress = Math.min(1, Math.max(0, elapsedMs / Math.max(1, totalMs)));
+  let reached = 0;
+  for (let i = 0; i < items.length; i += 1) {
+    reached += items[i].chars / total;
+    if (progress < reached - 1e-9) return {item: i, progress};
+  }
+  return {item: items.length - 1, progress};
+}
+
+// After the last stop's dwell while playing: in presentation mode the end card (credits) is shown;
+// with ?loop=1 (a kiosk) the story then starts again from the whole trip, else playing stops.
+export function afterLast(mode, loop) { return {endCard: mode === 'present', loop: !!loop}; }

@@ -111,6 +111,7 @@ function buildLegend(c) {
     ['swatch', 'var(--route-done)', ui.route_travelled],
     ['swatch', 'var(--route-ahead)', ui.route_ahead],
     ['dot', null, ui.stop_marker],
+    ['swatch thin', 'var(--border)', ui.border],
   ];
   if (c.legend_rail_traced) {
     items.splice(2, 0, ['swatch', 'repeating-linear-gradient(90deg, var(--route-ahead) 0 4px, transparent 4px 6px)', ui.rail_traced]);
@@ -140,12 +141,14 @@ function buildTimeline(state, actions) {
   const span = Math.max(1, c.story.end_seconds);
   const x = timelineX(c);
   node.appendChild(svg('line', {class: 'axis', x1: '3%', x2: '97%', y1: 30, y2: 30}));
+  state.els.dayLabels = [];    // thinned out to fit by timeline.js
   for (const day of c.days) {
     if (day.seconds < 0 || day.seconds > span) continue;
     node.appendChild(svg('line', {class: 'day', x1: x(day.seconds), x2: x(day.seconds), y1: 20, y2: 40}));
     const label = svg('text', {class: 'day-label', x: x(day.seconds), y: 58, dx: 3});
     label.textContent = day.label;
     node.appendChild(label);
+    state.els.dayLabels.push(label);
   }
   state.els.now = svg('line', {class: 'now', x1: '3%', x2: '3%', y1: 12, y2: 48});
   node.appendChild(state.els.now);
@@ -231,7 +234,7 @@ function localNames(names) {
   return line;
 }
 
-function renderQuote(ui, quote, withContext) {
+export function renderQuote(ui, quote, withContext) {
   const attribution = el('footer', {});
   attribution.appendChild(document.createTextNode(fmt.quotedBy(ui, quote)));
   const url = quote.source_url && fmt.safeHttpUrl(quote.source_url);
