@@ -175,7 +175,7 @@ def quote_parts(quote: str) -> list[str]:
 
 def find_quote(quote: str, source: Article | str) -> QuoteMatch | None:
     """Where the quote is verbatim in the article, on word boundaries and within its paragraphs; else None."""
-    source_article = source if isinstance(source, Article) else article(source)
+    source_article = article(source) if isinstance(source, str) else source
     blocks = source_article.paragraphs
     parts = quote_parts(quote)
     if not all(parts):
@@ -230,7 +230,7 @@ def closest_passage(quote: str, source: Article | str) -> tuple[str, float]:
     the winner letter by letter; a hint for a long quote in a source at the size limit costs
     milliseconds, not minutes (bench/ section 8).
     """
-    text = " ".join(source.paragraphs) if isinstance(source, Article) else normalize(source)
+    text = normalize(source) if isinstance(source, str) else " ".join(source.paragraphs)
     needle = " ".join(part for part in quote_parts(quote) if part)
     want = needle.split(" ") if needle else []
     words = text.split(" ") if text else []
