@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {COMMAND_BURST, MAX_STOP_ID_CHARS, commandHandler, createBucket, readCommand} from '../src/player/hosts/commands.js';
 import {frameHeight} from '../src/player/hosts/streamlit.js';
-import {hashFor, stopFromHash, withStopParam} from '../src/player/url.js';
+import {hashFor, startFromHash, stopFromHash, withStopHash, withStopParam} from '../src/player/url.js';
 import {golden} from './golden.js';
 
 const config = golden();
@@ -80,4 +80,21 @@ test('the Streamlit frame is one window of the page tall, never too short to use
   assert.equal(frameHeight(300), 420);          // a phone on its side: the page scrolls instead
   assert.equal(frameHeight(undefined), 720);    // no window height to read
   assert.equal(frameHeight(0), 720);
+});
+
+test('an export started as a kiosk reads its mode, autoplay and loop from the hash', () => {
+  assert.deepEqual(startFromHash('#mode=present&loop=1'), {mode: 'present', loop: true, autoplay: true});
+  assert.deepEqual(startFromHash('#mode=present&autoplay=1&stop=khasan'), {mode: 'present', loop: false, autoplay: true});
+  assert.deepEqual(startFromHash('#stop=khasan'), {mode: null, loop: false, autoplay: false});
+  assert.deepEqual(startFromHash('#mode=embed&loop=yes'), {mode: null, loop: false, autoplay: false});
+  assert.deepEqual(startFromHash(''), {mode: null, loop: false, autoplay: false});
+});
+
+test('stepping keeps how the export was started in its hash', () => {
+  assert.equal(withStopHash('#mode=present&loop=1', 'khasan'), '#stop=khasan&mode=present&loop=1');
+  assert.equal(withStopHash('#stop=khasan&mode=present&loop=1', null), '#mode=present&loop=1');
+  assert.equal(withStopHash('#stop=khasan', 'vostochny'), '#stop=vostochny');
+  assert.equal(withStopHash('#stop=khasan', null), null);
+  assert.equal(withStopHash('#evil=1', 'a b'), '#stop=a+b');
+  assert.equal(stopFromHash(withStopHash('', 'ü&=#')), 'ü&=#');
 });

@@ -1920,8 +1920,19 @@
   function stopFromHash(hash) {
     return new URLSearchParams(String(hash || "").replace(/^#/, "")).get("stop") || null;
   }
-  function hashFor(stopId) {
-    return stopId ? "#stop=" + encodeURIComponent(stopId) : null;
+  function startFromHash(hash) {
+    const params = new URLSearchParams(String(hash || "").replace(/^#/, ""));
+    const present = params.get("mode") === "present";
+    const loop = params.get("loop") === "1";
+    return { mode: present ? "present" : null, loop, autoplay: loop || params.get("autoplay") === "1" };
+  }
+  function withStopHash(hash, stopId) {
+    const params = new URLSearchParams(String(hash || "").replace(/^#/, ""));
+    const kept = new URLSearchParams();
+    if (stopId) kept.set("stop", stopId);
+    for (const key of ["mode", "autoplay", "loop"]) if (params.has(key)) kept.set(key, params.get(key));
+    const text = kept.toString();
+    return text ? "#" + text : null;
   }
   function withStopParam(href, stopId) {
     const url = new URL(href);
@@ -2008,7 +2019,7 @@
       setFrameHeight() {
       },
       syncUrl(stopId, index) {
-        const hash = hashFor(stopId);
+        const hash = withStopHash(location.hash, stopId);
         history.replaceState(null, "", hash === null ? location.pathname + location.search : hash);
         if (window.parent !== window) {
           window.parent.postMessage({ type: "storymap:stopchange", story: state2.config.story.id, stop: stopId, index }, "*");
@@ -2029,6 +2040,10 @@
       const config = parseConfigText(inline2.textContent);
       const wanted = stopFromHash(location.hash);
       if (wanted && config.stops.some((s) => s.id === wanted)) config.start.stop = wanted;
+      const how = startFromHash(location.hash);
+      if (how.mode) config.start.mode = how.mode;
+      if (how.loop) config.start.loop = true;
+      if (how.autoplay) config.start.autoplay = true;
       return config;
     });
   }

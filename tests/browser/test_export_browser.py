@@ -141,3 +141,21 @@ def test_the_postmessage_api_from_a_host_page(browser, exported):
         assert page.blocked == []
     finally:
         context.close()
+
+
+def test_a_kiosk_opens_the_export_in_presentation_mode_playing_in_a_loop(browser, tmp_path):
+    fixtures = ROOT / "tests" / "fixtures"
+    path = tmp_path / "lisbon.html"
+    path.write_text(export_html(load_bundle(load_story(fixtures / "stories" / "lisbon-tram-28.yaml"),
+                                            fixtures / "geodata")), encoding="utf-8")
+    context, page = offline_page(browser, viewport={"width": 1280, "height": 720})
+    try:
+        page.goto(path.as_uri() + "#mode=present&loop=1")
+        ready(page)
+        assert page.evaluate("() => document.getElementById('storymap').dataset.mode") == "present"
+        assert page.evaluate("() => [window.storymapState.playing, window.storymapState.loop]") == [True, True]
+        page.wait_for_function("() => window.storymapState.index >= 0", timeout=60_000)  # autoplay moved on
+        assert page.evaluate("() => location.hash").endswith("&mode=present&loop=1")
+        assert page.blocked == []
+    finally:
+        context.close()

@@ -3,7 +3,7 @@
 // it with postMessage, the documented commands only, with bounded arguments, rate-limited (commands.js).
 // Messages from anywhere may only navigate it.
 import {parseConfigText} from '../config.js';
-import {hashFor, stopFromHash} from '../url.js';
+import {startFromHash, stopFromHash, withStopHash} from '../url.js';
 import {commandHandler} from './commands.js';
 
 export function installStandalone(player, inline) {
@@ -12,7 +12,7 @@ export function installStandalone(player, inline) {
     name: 'standalone',
     setFrameHeight() {},
     syncUrl(stopId, index) {
-      const hash = hashFor(stopId);
+      const hash = withStopHash(location.hash, stopId);
       history.replaceState(null, '', hash === null ? location.pathname + location.search : hash);
       if (window.parent !== window) {
         window.parent.postMessage({type: 'storymap:stopchange', story: state.config.story.id, stop: stopId, index: index}, '*');
@@ -30,6 +30,10 @@ export function installStandalone(player, inline) {
     const config = parseConfigText(inline.textContent);
     const wanted = stopFromHash(location.hash);
     if (wanted && config.stops.some((s) => s.id === wanted)) config.start.stop = wanted;
+    const how = startFromHash(location.hash);
+    if (how.mode) config.start.mode = how.mode;
+    if (how.loop) config.start.loop = true;
+    if (how.autoplay) config.start.autoplay = true;
     return config;
   });
 }
