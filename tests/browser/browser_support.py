@@ -8,15 +8,16 @@ can look at what the test saw.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlparse
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the shared helpers
+from helpers import free_port, wait_for_health  # noqa: E402,F401 - free_port is re-exported to the browser tests
 
 from storymap.media import CHROMIUM_ARGS, CHROMIUM_ENV, DEFAULT_CHROMIUM  # noqa: F401 - the tests' chromium too
 
@@ -26,12 +27,6 @@ CHROMIUM = os.environ.get(CHROMIUM_ENV, DEFAULT_CHROMIUM)
 SERVER_START_SECONDS = 60
 # axe-core, pinned in player-build/package-lock.json and installed by `npm ci` (make test does).
 AXE = ROOT / "player-build" / "node_modules" / "axe-core" / "axe.min.js"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Server:
@@ -53,16 +48,11 @@ class Server:
              "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
              *options],
             cwd=ROOT, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + SERVER_START_SECONDS
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as reply:
-                    if reply.read() == b"ok":
-                        return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"streamlit did not start; see {self.log}")
+        try:
+            wait_for_health(self.url, self.process, self.log, SERVER_START_SECONDS)
+        except AssertionError:
+            self.stop()
+            raise
 
     def stop(self) -> None:
         stop_process(self.process)
