@@ -81,7 +81,7 @@ def test_built_in_story_gives_the_player_everything_it_draws(monkeypatch):
     assert khasan["quotes"][0]["attribution"] == "BBN (rewrite of an AP report), Ethan Kim, 2023-09-12"
     assert khasan["quotes"][0]["receipt"]["passage"].startswith("Kim Jong Un’s personal train made its first stop at Khasan")
     assert config["stops"][-1]["km_so_far"] == config["story"]["total_km"]
-    assert config["legend_rail_traced"] is True
+    assert config["legend_legs"] == ["traced", "straight"]  # rail and bridge legs traced; the motorcade straight
     assert page.query_params["story"] == "kim-russia-2023"
     # The page re-sends only the story text per rerun; route and basemap are fetched once, as files.
     assert len(page.get("component_instance")[0].proto.json_args) < 50_000
