@@ -252,7 +252,8 @@ class Distance(Strict):
     km: Annotated[float, Field(gt=0, le=MAX_LEG_KM, allow_inf_nan=False,
                                description="the published distance in kilometres")]
     source: Text = Field(description="where the figure comes from, as the page shows it (e.g. 'RZD timetable')")
-    url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = Field(None, description="the page it is on, when public")
+    url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = Field(
+        None, description="the page it is on, when public")
     note: Text | None = Field(None, description="how the figure was put together (e.g. which km posts were subtracted)")
 
 

@@ -92,7 +92,7 @@ def test_the_text_version_has_every_stop_date_distance_and_quote(monkeypatch):
     text = text_version(page)
     for name in ("Khasan border station", "Vostochny Cosmodrome", "Farewell at Artyom"):
         assert name in text
-    assert "3,524 km" in text and "brass band received him" in text
+    assert "3,536 km" in text and "brass band received him" in text
     assert "BBN (rewrite of an AP report), Ethan Kim" in text
 
 
