@@ -12,7 +12,8 @@ test('a leg traced through via-points is dashed, a straight guess dotted, and th
   assert.deepEqual(legDash(leg(['Ussuriysk'])), LEG_DASH.traced);
   assert.deepEqual(legDash(leg([])), LEG_DASH.straight);
   assert.notDeepEqual(LEG_DASH.traced, LEG_DASH.straight);
-  for (const dash of Object.values(LEG_DASH)) assert.ok(dash[0] > 0 && dash[1] > 0, 'a dash and a gap, not solid');
+  // A gap wider than the travelled line (4 px) stays open past its round caps.
+  for (const dash of Object.values(LEG_DASH)) assert.ok(dash[0] > 0 && dash[1] > 4, 'a dash and an open gap, not solid');
 });
 
 test('the route layers get one dash extension for the page, and the dash of each leg', () => {
@@ -24,6 +25,7 @@ test('the route layers get one dash extension for the page, and the dash of each
   assert.equal(first.extensions[0], second.extensions[0]);
   assert.equal(first.getDashArray, legDash);
   assert.equal(first.dashJustified, true);
+  assert.equal(first.dashUnits, 'pixels');
 });
 
 test('the legend shows exactly the leg kinds the config lists, in its order, with their words', () => {

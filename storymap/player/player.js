@@ -765,7 +765,7 @@
   }
 
   // src/player/legstyle.js
-  var LEG_DASH = { traced: [3, 1.5], straight: [1, 1.5] };
+  var LEG_DASH = { traced: [10, 8], straight: [1, 9] };
   var SOLID = [0, 0];
   var SWATCH = {
     traced: "repeating-linear-gradient(90deg, var(--route-ahead) 0 8px, transparent 8px 12px)",
@@ -776,7 +776,7 @@
   var extension = null;
   function dashedLegProps(D2) {
     extension = extension || new D2.PathStyleExtension({ dash: true });
-    return { getDashArray: legDash, dashJustified: true, extensions: [extension] };
+    return { getDashArray: legDash, dashUnits: "pixels", dashJustified: true, extensions: [extension] };
   }
   function legendLegItems(kinds, ui) {
     return kinds.filter((kind) => SWATCH[kind]).map((kind) => ["swatch", SWATCH[kind], ui["leg_" + kind]]);

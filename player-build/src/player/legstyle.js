@@ -3,8 +3,10 @@
 // is dashed (deck.gl's PathStyleExtension); a kind with no dash here would be drawn solid. The legend
 // lists exactly the kinds the config says this story draws (storymap/deck.py legend_legs). Pure.
 
-// Dash and gap, in line widths: long dashes for a traced way, dots for a straight guess.
-export const LEG_DASH = {traced: [3, 1.5], straight: [1, 1.5]};
+// Dash and gap in pixels: long dashes for a traced way, dots for a straight guess. The gaps are wide
+// because the travelled line's round caps reach half its width (2 px) into each gap: gaps of a line
+// width or less, in deck.gl's default 'widths' units, vanished and the line looked solid.
+export const LEG_DASH = {traced: [10, 8], straight: [1, 9]};
 const SOLID = [0, 0];
 // The legend's swatch for each kind, drawn in CSS to look like the line on the map.
 const SWATCH = {
@@ -21,7 +23,7 @@ export const legDash = (leg) => LEG_DASH[legKind(leg)] || SOLID;
 let extension = null;
 export function dashedLegProps(D) {
   extension = extension || new D.PathStyleExtension({dash: true});
-  return {getDashArray: legDash, dashJustified: true, extensions: [extension]};
+  return {getDashArray: legDash, dashUnits: 'pixels', dashJustified: true, extensions: [extension]};
 }
 
 // Legend rows [kind class, swatch background, label] for the leg kinds drawn, in the config's order.
