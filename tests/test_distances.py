@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from helpers import FIXTURE_GEODATA, FIXTURE_STORIES
+from helpers import BUILT_IN_STORY, FIXTURE_GEODATA, FIXTURE_STORIES, ROOT
 from hostile_cases import BASE, edit
 
+from storymap.catalog import load_bundle
 from storymap.deck import leg_distances, legend_legs
 from storymap.errors import StoryError
 from storymap.files import read_json
-from storymap.story import parse_story
+from storymap.route import densify
+from storymap.story import load_story, parse_story
 from storymap.words import ui
+from storymap.yamlread import read_yaml
 
 RAIL_LEG = "    mode: rail\n"
 BAD_DISTANCES = [
@@ -94,3 +97,35 @@ def test_the_legend_names_exactly_the_leg_lines_drawn():
     assert legend_legs(only_straight) == ["straight"]
     assert legend_legs({"features": []}) == []
 
+
+
+def drawn_stretches(bundle) -> dict[tuple[str, str], float]:
+    """Drawn km between every two named points of each leg (stops by their place query), both ways."""
+    story, located = bundle.story, bundle.located
+    legs = {(leg.from_, leg.to): (i, leg) for i, leg in enumerate(story.legs)}
+    out = {}
+    for index in range(len(story.stops) - 1):
+        leg_index, leg = legs.get((story.stops[index].id, story.stops[index + 1].id), (None, None))
+        named = [(story.stops[index].place.query, located[("stops", index, "place")])]
+        if leg is not None:
+            named += [(via.query, located[("legs", leg_index, "via", j)]) for j, via in enumerate(leg.via)]
+        named.append((story.stops[index + 1].place.query, located[("stops", index + 1, "place")]))
+        for i in range(len(named)):
+            for j in range(i + 1, len(named)):
+                km = densify([(p.lat, p.lon) for _, p in named[i:j + 1]])[1][-1]
+                out[(named[i][0], named[j][0])] = out[(named[j][0], named[i][0])] = km
+    return out
+
+
+def test_no_drawn_stretch_of_the_first_story_is_longer_than_the_railway():
+    segments = read_yaml((ROOT / "geodata" / "rail-distances.yaml").read_text(encoding="utf-8"), "rail-distances.yaml")[0]
+    drawn = drawn_stretches(load_bundle(load_story(BUILT_IN_STORY)))
+    checked = 0
+    for segment in segments["segments"]:
+        assert segment["source"] and segment["url"].startswith("http"), segment
+        key = (segment["from"], segment["to"])
+        assert key in drawn, f"{key} are not two points of one leg of the first story"
+        # Stations and the towns standing for them lie up to ~3 km apart: 3% of slack.
+        assert drawn[key] <= segment["km"] * 1.03, (key, round(drawn[key], 1), segment["km"])
+        checked += 1
+    assert checked == len(segments["segments"]) >= 7
