@@ -257,6 +257,20 @@ class ConfigLocalName(_Strict):
     name: str
 
 
+class ConfigLegDistance(_Strict):
+    """The published distance of the leg that ends at a stop, beside the drawn one (model.Distance)."""
+
+    km: NonNegative
+    drawn_km: NonNegative
+    source: str
+    url: str | None
+    note: str | None
+    label: str = Field(description="e.g. '238 km by rail (RZD timetable) · drawn 231 km'")
+
+
+LegKind = Literal["traced", "straight"]
+
+
 class ConfigStop(_Strict):
     index: Annotated[int, Field(ge=0)]
     id: str
@@ -272,6 +286,7 @@ class ConfigStop(_Strict):
     sources_differ: list[ConfigNote]
     km_so_far: NonNegative
     km_label: str
+    leg_distance: ConfigLegDistance | None = Field(description="the published distance of the leg ending here")
     seconds: Finite
     estimated_time: bool
     dwell_seconds: Annotated[float, Field(gt=0, allow_inf_nan=False)]
@@ -326,7 +341,7 @@ class PlayerConfig(_Strict):
     json_ld: dict
     map_credits: list[str]
     legend_notes: list[str]
-    legend_rail_traced: bool
+    legend_legs: list[LegKind] = Field(description="the kinds of leg line drawn in this story, in legend order")
     ui: dict[str, str]
     data: ConfigData
     start: ConfigStart

@@ -40,15 +40,52 @@ def _when_label(day: dt.date, time: str | None, zone: str, language: str) -> str
     return words["time_not_reported"].format(date=long_date(day, language))
 
 
+LEG_KINDS = ("traced", "straight")  # legend order; the player dashes each kind its own way (legstyle.js)
+
+
+def leg_kind(properties: dict) -> str:
+    """How a drawn leg's line was made: traced through via-points, or a straight line between its stops.
+    Both are the curators' estimates of the way, so the player dashes both (legstyle.js)."""
+    return "traced" if properties["traced_through"] else "straight"
+
+
+def legend_legs(route: dict) -> list[str]:
+    """The kinds of leg line this route draws, in legend order: the legend shows these and no others."""
+    present = {leg_kind(leg["properties"]) for leg in route["features"]}
+    return [kind for kind in LEG_KINDS if kind in present]
+
+
+def leg_distances(story, route: dict, words: dict) -> list[dict]:
+    """Each drawn leg's distance as counted on the page: the published figure where the story gives one
+    (with what the page says about it), else the length of the drawn line."""
+    published = {(leg.from_, leg.to): leg for leg in story.legs if leg.distance is not None}
+    out = []
+    for feature in route["features"]:
+        props = feature["properties"]
+        drawn = props["km"]
+        leg = published.get((props["from"], props["to"]))
+        if leg is None:
+            out.append({"km": drawn, "published": None})
+            continue
+        given = leg.distance
+        label = words["leg_distance"].format(km=km_label(given.km), mode=words.get("by_" + leg.mode, ""),
+                                             source=" ".join(given.source.split()), drawn=km_label(drawn))
+        out.append({"km": given.km, "published": {
+            "km": given.km, "drawn_km": drawn, "source": " ".join(given.source.split()), "url": given.url,
+            "note": " ".join(given.note.split()) if given.note else None, "label": " ".join(label.split())}})
+    return out
+
+
 def player_config(bundle: StoryBundle, *, data: dict[str, Any], start: dict[str, Any]) -> dict:
     """The player's whole input: story text, stop positions and times, credits, data sources, start state."""
     story, route = bundle.story, bundle.route
     language, words = story.language, ui(story.language)
     meta = route["storymap"]
     started = dt.datetime.fromisoformat(meta["start"])
+    distances = leg_distances(story, route, words)
     km_so_far = [0.0]
-    for leg in route["features"]:
-        km_so_far.append(leg["properties"]["km_before"] + leg["properties"]["km"])
+    for distance in distances:
+        km_so_far.append(km_so_far[-1] + distance["km"])
     stops = []
     for index, (stop, placed) in enumerate(zip(story.stops, meta["stops"])):
         day = dt.date.fromisoformat(stop.date)
@@ -84,6 +121,7 @@ def player_config(bundle: StoryBundle, *, data: dict[str, Any], start: dict[str,
             "sources_differ": [{"note": " ".join(n.note.split()), "sources": n.sources} for n in stop.sources_differ],
             "km_so_far": round(km_so_far[index], 1),
             "km_label": km_label(km_so_far[index]),
+            "leg_distance": distances[index - 1]["published"] if index else None,
             "seconds": placed["seconds"],
             "estimated_time": placed["estimated_time"],
             # Long enough to read every quote and note in turn, whatever the curator asked for.
@@ -114,8 +152,8 @@ def player_config(bundle: StoryBundle, *, data: dict[str, Any], start: dict[str,
             "dek": " ".join(story.dek.split()) if story.dek else None,
             "byline": story.byline,
             "language": story.language,
-            "total_km": meta["total_km"],
-            "total_km_label": km_label(meta["total_km"]),
+            "total_km": round(km_so_far[-1], 1),
+            "total_km_label": km_label(km_so_far[-1]),
             "date_range_label": date_range(first, last, language),
             "dwell_seconds": story.dwell_seconds,
             "end_seconds": stops[-1]["seconds"] if stops else 0,
@@ -134,7 +172,7 @@ def player_config(bundle: StoryBundle, *, data: dict[str, Any], start: dict[str,
         "map_credits": credits,
         "ui": words,
         "legend_notes": legend_notes,
-        "legend_rail_traced": traced_rail,
+        "legend_legs": legend_legs(route),
         "data": data,
         "start": start,
     }

@@ -243,6 +243,20 @@ class Stop(Strict):
         return self
 
 
+MAX_LEG_KM = 40_075.0  # once round the equator: no leg of a trip is longer
+
+
+class Distance(Strict):
+    """A leg's distance as published (a timetable, a line's length, kilometre posts), with its reference."""
+
+    km: Annotated[float, Field(gt=0, le=MAX_LEG_KM, allow_inf_nan=False,
+                               description="the published distance in kilometres")]
+    source: Text = Field(description="where the figure comes from, as the page shows it (e.g. 'RZD timetable')")
+    url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = Field(
+        None, description="the page it is on, when public")
+    note: Text | None = Field(None, description="how the figure was put together (e.g. which km posts were subtracted)")
+
+
 class Leg(Strict):
     """How the trip went from one stop to the next."""
 
@@ -251,6 +265,7 @@ class Leg(Strict):
     mode: Literal[TRAVEL_MODES] = Field(description="rail, road, air or sea")  # type: ignore[valid-type]
     via: list[Place] = Field(default_factory=list, description="ordered via-points along the way")
     label: Text | None = None
+    distance: Distance | None = Field(None, description="the published distance of the leg, with its reference")
 
 
 class Story(Strict):

@@ -168,7 +168,10 @@ def methods(story, located: dict, route: dict, words: dict) -> list[str]:
     if len(traced) < len(legs):
         straight = len(legs) - len(traced)
         lines.append(words["method_straight_one"] if straight == 1 else words["method_straight"].format(count=straight))
-    if legs:
+    published = sum(1 for leg in story.legs if leg.distance is not None)
+    if published:
+        lines.append(words["method_distance_published"].format(count=published, total=len(legs)))
+    elif legs:
         lines.append(words["method_distance"])
     estimated = [stop for stop in story.stops if stop.time is None]
     if estimated:

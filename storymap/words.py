@@ -36,6 +36,13 @@ UI = {"en": {
     "route_ahead": "Route ahead",
     "stop_marker": "Stop (filled when reached)",
     "rail_traced": "Rail legs: traced through towns on the line",
+    "leg_traced": "Way traced through stations and towns on it",
+    "leg_straight": "Straight line: the way is not known",
+    "leg_distance": "{km} {mode} ({source}) · drawn {drawn}",
+    "by_rail": "by rail",
+    "by_road": "by road",
+    "by_air": "by air",
+    "by_sea": "by sea",
     "border": "Country border",
     "story_as_text": "The story as text",
     "cannot_draw": "The map could not be drawn: ",
@@ -106,6 +113,9 @@ UI = {"en": {
     "method_straight": "{count} legs are drawn as straight lines between their stops.",
     "method_straight_one": "1 leg is drawn as a straight line between its stops.",
     "method_distance": "Distances are measured along the drawn lines, so they can be shorter than the real ones.",
+    "method_distance_published": "{count} of {total} legs count their published distance (a timetable, a line's "
+                                 "length or its kilometre posts, named at the stop where the leg ends); the others "
+                                 "are measured along the drawn lines.",
     "method_estimated": "{count} of {total} stops have no reported time of day; their time is estimated.",
     "card_alt": "Map of the route: {title}",
     "verify_quotes": "Verify quotes",

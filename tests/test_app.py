@@ -11,6 +11,8 @@ import pytest
 from helpers import BUILT_IN_STORY, FIXTURE_GEODATA, FIXTURE_STORIES, ROOT
 from streamlit.testing.v1 import AppTest
 
+from storymap.story import load_story
+
 APP = str(ROOT / "app.py")
 
 
@@ -81,7 +83,7 @@ def test_built_in_story_gives_the_player_everything_it_draws(monkeypatch):
     assert khasan["quotes"][0]["attribution"] == "BBN (rewrite of an AP report), Ethan Kim, 2023-09-12"
     assert khasan["quotes"][0]["receipt"]["passage"].startswith("Kim Jong Un’s personal train made its first stop at Khasan")
     assert config["stops"][-1]["km_so_far"] == config["story"]["total_km"]
-    assert config["legend_rail_traced"] is True
+    assert config["legend_legs"] == ["traced", "straight"]  # rail and bridge legs traced; the motorcade straight
     assert page.query_params["story"] == "kim-russia-2023"
     # The page re-sends only the story text per rerun; route and basemap are fetched once, as files.
     assert len(page.get("component_instance")[0].proto.json_args) < 50_000
@@ -92,7 +94,7 @@ def test_the_text_version_has_every_stop_date_distance_and_quote(monkeypatch):
     text = text_version(page)
     for name in ("Khasan border station", "Vostochny Cosmodrome", "Farewell at Artyom"):
         assert name in text
-    assert "3,524 km" in text and "brass band received him" in text
+    assert "3,550 km" in text and "brass band received him" in text
     assert "BBN (rewrite of an AP report), Ethan Kim" in text
 
 
@@ -210,7 +212,8 @@ def test_missing_coordinates_name_the_command_to_run(monkeypatch, built_in_copy)
     page = open_page(monkeypatch, *built_in_copy)
     assert not page.exception
     problems = page.code[0].value.splitlines()
-    assert len(problems) == 58
+    story = load_story(BUILT_IN_STORY)
+    assert len(problems) == len(story.stops) + sum(len(leg.via) for leg in story.legs)  # one per place
     assert problems[0].endswith("stops[0].place.query: no coordinates for 'Khasan railway station' (country RU, "
                                 "within 15 km of 42.43,130.64) in " + str(built_in_copy[1] / "kim-russia-2023.geocode.json")
                                 + "; run: python -m storymap geocode " + str(built_in_copy[0] / "kim-russia-2023.yaml"))

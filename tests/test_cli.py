@@ -23,7 +23,7 @@ def test_validate_defaults_to_every_story_and_passes():
     result = run("validate")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == ""
-    assert "stories/kim-russia-2023.yaml: ok (7 stops, 15 quotes verified, 58 places located, route 3,524 km)" \
+    assert "stories/kim-russia-2023.yaml: ok (7 stops, 15 quotes verified, 86 places located, route 3,550 km)" \
         in result.stderr
 
 

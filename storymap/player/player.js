@@ -85,8 +85,11 @@
     "paused",
     "the_end",
     "credits",
-    "border"
+    "border",
+    "leg_traced",
+    "leg_straight"
   ];
+  var LEG_KINDS = ["traced", "straight"];
   var Unusable = class extends Error {
   };
   var isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -129,6 +132,11 @@
       expect(isObject(stop) && stop.index === i, at, "a stop with index " + i);
       expect(isText(stop.id) && stop.id.length > 0, at + ".id", "an id");
       for (const key of ["name", "date_label", "when_label", "summary", "km_label"]) expect(isText(stop[key]), at + "." + key, "text");
+      expect(
+        stop.leg_distance === null || stop.leg_distance === void 0 || isObject(stop.leg_distance) && isText(stop.leg_distance.label),
+        at + ".leg_distance",
+        "null or {label}"
+      );
       expect(isOptionalText(stop.no_quote), at + ".no_quote", "text or null");
       expect(isPosition(stop.position), at + ".position", "[longitude, latitude]");
       expect(
@@ -157,7 +165,7 @@
     expect(isListOf(c.disagreements, (n) => isObject(n) && isText(n.note)), "config.disagreements", "a list of {note}");
     for (const key of ["map_credits", "legend_notes"]) expect(isListOf(c[key], isText), "config." + key, "a list of text");
     expect(c.credits === null || isText(c.credits), "config.credits", "text or null");
-    expect(typeof c.legend_rail_traced === "boolean", "config.legend_rail_traced", "true or false");
+    expect(isListOf(c.legend_legs, (k) => LEG_KINDS.includes(k)), "config.legend_legs", "a list of leg kinds (" + LEG_KINDS.join(", ") + ")");
     const isSource = (v) => v !== null && typeof v === "object" || typeof v === "string" && /^[A-Za-z0-9_][A-Za-z0-9_./-]{0,300}$/.test(v) && !v.includes("..");
     expect(
       isObject(c.data) && isSource(c.data.route) && isSource(c.data.basemap),
@@ -756,6 +764,24 @@
     }
   }
 
+  // src/player/legstyle.js
+  var LEG_DASH = { traced: [10, 8], straight: [1, 9] };
+  var SOLID = [0, 0];
+  var SWATCH = {
+    traced: "repeating-linear-gradient(90deg, var(--route-ahead) 0 8px, transparent 8px 12px)",
+    straight: "repeating-linear-gradient(90deg, var(--route-ahead) 0 3px, transparent 3px 7px)"
+  };
+  var legKind = (leg) => leg.properties.traced_through.length ? "traced" : "straight";
+  var legDash = (leg) => LEG_DASH[legKind(leg)] || SOLID;
+  var extension = null;
+  function dashedLegProps(D2) {
+    extension = extension || new D2.PathStyleExtension({ dash: true });
+    return { getDashArray: legDash, dashUnits: "pixels", dashJustified: true, extensions: [extension] };
+  }
+  function legendLegItems(kinds, ui) {
+    return kinds.filter((kind) => SWATCH[kind]).map((kind) => ["swatch", SWATCH[kind], ui["leg_" + kind]]);
+  }
+
   // src/player/layers.js
   var DETAIL_MINZOOM = 8;
   var ON_TOP = { depthWriteEnabled: false, depthCompare: "always" };
@@ -821,6 +847,7 @@
         lineWidthUnits: "pixels",
         pickable: false
       }),
+      // Both route layers dashed by leg kind (legstyle.js); the trail of a flight below stays solid while it moves.
       new D2.PathLayer({
         id: "route-ahead",
         parameters: ON_TOP,
@@ -829,7 +856,8 @@
         getColor: colors.ahead,
         getWidth: 2.5,
         widthUnits: "pixels",
-        pickable: false
+        pickable: false,
+        ...dashedLegProps(D2)
       }),
       new D2.PathLayer({
         id: "route-done",
@@ -841,7 +869,8 @@
         widthUnits: "pixels",
         capRounded: true,
         jointRounded: true,
-        pickable: false
+        pickable: false,
+        ...dashedLegProps(D2)
       })
     ];
     if (!animating && state2.tripsWarm) {
@@ -1211,9 +1240,7 @@
       ["dot", null, ui.stop_marker],
       ["swatch thin", "var(--border)", ui.border]
     ];
-    if (c.legend_rail_traced) {
-      items.splice(2, 0, ["swatch", "repeating-linear-gradient(90deg, var(--route-ahead) 0 4px, transparent 4px 6px)", ui.rail_traced]);
-    }
+    items.splice(2, 0, ...legendLegItems(c.legend_legs, ui));
     const list = el("ul");
     for (const [kind, colour, label] of items) {
       const mark = el("span", { class: kind });
@@ -1313,6 +1340,7 @@
       chapter.appendChild(el("h2", { text: stop.name }));
       if (stop.local_names.length) chapter.appendChild(localNames(stop.local_names));
       chapter.appendChild(el("p", { class: "when", text: stopWhenTravelled(c, stop) }));
+      if (stop.leg_distance) chapter.appendChild(el("p", { class: "leg-distance", text: stop.leg_distance.label }));
       chapter.appendChild(el("p", { class: "summary", text: stop.summary }));
       for (const quote of stop.quotes) chapter.appendChild(renderQuote(ui, quote, true));
       if (stop.no_quote) chapter.appendChild(el("p", { class: "no-quote", text: ui.no_quote + stop.no_quote }));

@@ -17,7 +17,10 @@ export const UI_KEYS = ['start', 'next', 'previous', 'play', 'pause', 'whole_tri
   'map_same_info', 'quoted_by_prefix', 'unexpected_error', 'keys_title', 'keys_open', 'close', 'key_next', 'key_next_does',
   'key_previous', 'key_previous_does', 'key_first_last', 'key_first_last_does', 'key_play', 'key_play_does', 'key_help',
   'key_help_does', 'key_close', 'key_close_does',
-  'zoom_hint', 'zoom_hint_mac', 'touch_hint', 'show_whole_trip', 'playing', 'paused', 'the_end', 'credits', 'border'];
+  'zoom_hint', 'zoom_hint_mac', 'touch_hint', 'show_whole_trip', 'playing', 'paused', 'the_end', 'credits', 'border',
+  'leg_traced', 'leg_straight'];
+
+export const LEG_KINDS = ['traced', 'straight'];  // storymap/deck.py LEG_KINDS
 
 export class Unusable extends Error {}
 
@@ -49,6 +52,8 @@ export function checkConfig(c) {
     expect(isObject(stop) && stop.index === i, at, 'a stop with index ' + i);
     expect(isText(stop.id) && stop.id.length > 0, at + '.id', 'an id');
     for (const key of ['name', 'date_label', 'when_label', 'summary', 'km_label']) expect(isText(stop[key]), at + '.' + key, 'text');
+    expect(stop.leg_distance === null || stop.leg_distance === undefined || (isObject(stop.leg_distance) && isText(stop.leg_distance.label)),
+           at + '.leg_distance', 'null or {label}');
     expect(isOptionalText(stop.no_quote), at + '.no_quote', 'text or null');
     expect(isPosition(stop.position), at + '.position', '[longitude, latitude]');
     expect(isObject(stop.camera) && isNumber(stop.camera.zoom) && isNumber(stop.camera.pitch) && isNumber(stop.camera.bearing),
@@ -66,7 +71,7 @@ export function checkConfig(c) {
   expect(isListOf(c.disagreements, (n) => isObject(n) && isText(n.note)), 'config.disagreements', 'a list of {note}');
   for (const key of ['map_credits', 'legend_notes']) expect(isListOf(c[key], isText), 'config.' + key, 'a list of text');
   expect(c.credits === null || isText(c.credits), 'config.credits', 'text or null');
-  expect(typeof c.legend_rail_traced === 'boolean', 'config.legend_rail_traced', 'true or false');
+  expect(isListOf(c.legend_legs, (k) => LEG_KINDS.includes(k)), 'config.legend_legs', 'a list of leg kinds (' + LEG_KINDS.join(', ') + ')');
   const isSource = (v) => (v !== null && typeof v === 'object') ||
     (typeof v === 'string' && /^[A-Za-z0-9_][A-Za-z0-9_./-]{0,300}$/.test(v) && !v.includes('..'));
   expect(isObject(c.data) && isSource(c.data.route) && isSource(c.data.basemap),

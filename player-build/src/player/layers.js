@@ -4,6 +4,7 @@
 // frame of a flight. `D` is window.deckgl (storymap/player/deckgl.min.js).
 import {headPosition, legDuration} from './camera.js';
 import {CLUSTER_RADIUS, CURRENT_RADIUS, MARKER_RADIUS} from './labels.js';
+import {dashedLegProps} from './legstyle.js';
 
 export const DETAIL_MINZOOM = 8;       // the basemap's detail layers start here
 // Route, markers and labels are drawn over the ground, never clipped by it when the map is pitched.
@@ -69,10 +70,12 @@ export function buildLayers(D, state, groups, onStopClick, onClusterClick) {
     new D.GeoJsonLayer({id: 'lines', data: band.lines, stroked: true, filled: false,
       getLineColor: (f) => (f.properties.layer === 'river' ? colors.river : colors.border),
       getLineWidth: (f) => (f.properties.layer === 'river' ? 1.5 : 1), lineWidthUnits: 'pixels', pickable: false}),
+    // Both route layers dashed by leg kind (legstyle.js); the trail of a flight below stays solid while it moves.
     new D.PathLayer({id: 'route-ahead', parameters: ON_TOP, data: legs, getPath: legPath, getColor: colors.ahead, getWidth: 2.5,
-      widthUnits: 'pixels', pickable: false}),
+      widthUnits: 'pixels', pickable: false, ...dashedLegProps(D)}),
     new D.PathLayer({id: 'route-done', parameters: ON_TOP, data: travelled(state, reachedLeg), getPath: legPath,
-      getColor: colors.done, getWidth: 4, widthUnits: 'pixels', capRounded: true, jointRounded: true, pickable: false}),
+      getColor: colors.done, getWidth: 4, widthUnits: 'pixels', capRounded: true, jointRounded: true, pickable: false,
+      ...dashedLegProps(D)}),
   ];
   // The trail's layer is built, empty, once the first frame is up: its shader program then compiles
   // while the reader looks at the map, not when the first flight starts (a 0.3-0.9 s stall under

@@ -4,6 +4,7 @@
 // goTo, step and togglePlay.
 import {el, svg} from './dom.js';
 import * as fmt from './format.js';
+import {legendLegItems} from './legstyle.js';
 import {ensureJsonLd, originalWords, quoteContext, receiptsSection} from './receipts.js';
 import {OVERVIEW} from './state.js';
 
@@ -113,9 +114,8 @@ function buildLegend(c) {
     ['dot', null, ui.stop_marker],
     ['swatch thin', 'var(--border)', ui.border],
   ];
-  if (c.legend_rail_traced) {
-    items.splice(2, 0, ['swatch', 'repeating-linear-gradient(90deg, var(--route-ahead) 0 4px, transparent 4px 6px)', ui.rail_traced]);
-  }
+  // The leg lines this story draws, after the two route colours (legstyle.js).
+  items.splice(2, 0, ...legendLegItems(c.legend_legs, ui));
   const list = el('ul');
   for (const [kind, colour, label] of items) {
     const mark = el('span', {class: kind});
@@ -203,6 +203,7 @@ export function renderChapter(state) {
     chapter.appendChild(el('h2', {text: stop.name}));
     if (stop.local_names.length) chapter.appendChild(localNames(stop.local_names));
     chapter.appendChild(el('p', {class: 'when', text: fmt.stopWhenTravelled(c, stop)}));
+    if (stop.leg_distance) chapter.appendChild(el('p', {class: 'leg-distance', text: stop.leg_distance.label}));
     chapter.appendChild(el('p', {class: 'summary', text: stop.summary}));
     for (const quote of stop.quotes) chapter.appendChild(renderQuote(ui, quote, true));
     if (stop.no_quote) chapter.appendChild(el('p', {class: 'no-quote', text: ui.no_quote + stop.no_quote}));
