@@ -10,7 +10,7 @@ export default [
     languageOptions: {ecmaVersion: 2022, sourceType: 'module', globals: {...globals.browser}},
   },
   {
-    files: ['test/**/*.js', 'build-player.mjs', 'eslint.config.js'],
+    files: ['test/**/*.js', 'build-player.mjs', 'layer-props.mjs', 'eslint.config.js'],
     languageOptions: {ecmaVersion: 2022, sourceType: 'module', globals: {...globals.node}},
   },
   {

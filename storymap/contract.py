@@ -8,11 +8,12 @@ anything is served, so an undrawable file is a located problem and never a blank
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from storymap.errors import Problem
+from storymap.layers import ALLOWED_LAYERS
 
 Lon = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
 Lat = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
@@ -271,6 +272,28 @@ class ConfigLegDistance(_Strict):
 LegKind = Literal["traced", "straight"]
 
 
+class ConfigLegend(_Strict):
+    label: str
+    color: list[Annotated[int, Field(ge=0, le=255)]] = Field(min_length=3, max_length=4)
+    shape: Literal["area", "line", "dot"]
+
+
+class ConfigLayer(_Strict):
+    """A story layer (storymap.layers): pydeck's JSON of it, for @deck.gl/json's converter in the player."""
+
+    id: str = Field(pattern=r"^storylayer-")
+    deck: dict[str, Any] = Field(description="pydeck.Layer(...).to_json(): '@@type' (an allowed class), 'id', "
+                                             "'data' (inline), camelCase props, '@@=' accessors")
+    legend: ConfigLegend | None
+
+    @field_validator("deck")
+    @classmethod
+    def _allowed_class(cls, deck: dict[str, Any]) -> dict[str, Any]:
+        if deck.get("@@type") not in ALLOWED_LAYERS:
+            raise ValueError(f"'@@type' must be one of {', '.join(ALLOWED_LAYERS)}")
+        return deck
+
+
 class ConfigStop(_Strict):
     index: Annotated[int, Field(ge=0)]
     id: str
@@ -290,6 +313,7 @@ class ConfigStop(_Strict):
     seconds: Finite
     estimated_time: bool
     dwell_seconds: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    layers: list[ConfigLayer] = Field(description="shown only at this stop")
 
 
 class ConfigStory(_Strict):
@@ -345,6 +369,7 @@ class PlayerConfig(_Strict):
     ui: dict[str, str]
     data: ConfigData
     start: ConfigStart
+    layers: list[ConfigLayer] = Field(description="the story's own layers, drawn at every stop")
 
 
 def schemas() -> dict[str, dict]:

@@ -128,6 +128,7 @@ def player_config(bundle: StoryBundle, *, data: dict[str, Any], start: dict[str,
             "dwell_seconds": max(stop.dwell_seconds or story.dwell_seconds,
                                  reading_seconds([q["text"] + " " + q["attribution"] for q in quotes]
                                                  + [" ".join(n.note.split()) for n in stop.sources_differ])),
+            "layers": story.built_layers(stop.id),
         })
     first, last = dt.date.fromisoformat(story.stops[0].date), dt.date.fromisoformat(story.stops[-1].date)
     zone = zoneinfo.ZoneInfo(story.time_zone)
@@ -175,4 +176,5 @@ def player_config(bundle: StoryBundle, *, data: dict[str, Any], start: dict[str,
         "legend_legs": legend_legs(route),
         "data": data,
         "start": start,
+        "layers": story.built_layers(),
     }

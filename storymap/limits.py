@@ -17,6 +17,11 @@ MAX_NUMBER_DIGITS = 30
 # Source texts (stories/<id>/sources/*.txt).
 MAX_SOURCE_TEXT_BYTES = 2_000_000
 
+# A story layer's data file (stories/<id>/data/*.geojson|json|csv) and an icon atlas image: inlined
+# into the player config, so the page sends them with the story on every story change.
+MAX_LAYER_DATA_BYTES = 1_000_000
+MAX_LAYER_IMAGE_BYTES = 200_000
+
 # Generated data files under geodata/: the geocode cache, the route and the basemap.
 MAX_DATA_FILE_BYTES = 16_000_000
 MAX_JSON_DEPTH = 64
@@ -32,6 +37,8 @@ DOCUMENTED = [
     ("one value (a quote, a summary...)", MAX_VALUE_CHARS, "characters"),
     ("one number", MAX_NUMBER_DIGITS, "digits"),
     ("one source text", MAX_SOURCE_TEXT_BYTES, "bytes"),
+    ("one layer data file", MAX_LAYER_DATA_BYTES, "bytes"),
+    ("one layer image (icon atlas)", MAX_LAYER_IMAGE_BYTES, "bytes"),
     ("one geodata file (cache, route, basemap)", MAX_DATA_FILE_BYTES, "bytes"),
     ("nesting in a geodata file", MAX_JSON_DEPTH, "levels"),
 ]

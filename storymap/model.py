@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
+from storymap.layers import ALLOWED_LAYERS
 from storymap.quotes import Article
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -218,6 +219,38 @@ class Correction(Strict):
     why: Text = Field(description="why it changed")
 
 
+def _layer_type(value: str) -> str:
+    if value not in ALLOWED_LAYERS:
+        close = [name for name in ALLOWED_LAYERS if name.lower() == value.lower()]
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        raise ValueError(f"'{value}' is not a layer class storymap draws; {hint}use one of {', '.join(ALLOWED_LAYERS)}")
+    return value
+
+
+class Legend(Strict):
+    """A story layer's line in the map's legend: its label and a swatch."""
+
+    label: Text = Field(description="what the layer shows, as the legend says it (say 'approximate' if it is)")
+    color: list[Annotated[int, Field(ge=0, le=255)]] = Field(
+        min_length=3, max_length=4, description="the swatch's colour, [r, g, b] or [r, g, b, a], 0-255")
+    shape: Literal["area", "line", "dot"] = Field("area", description="the swatch's shape: area, line or dot")
+
+
+class StoryLayer(BaseModel):
+    """A map layer in pydeck's terms: a deck.gl class, a data file in the story's folder, and pydeck's
+    keyword arguments (checked against the class's props by storymap.layers, which builds it)."""
+
+    model_config = ConfigDict(strict=True, extra="allow", frozen=True, populate_by_name=False,
+                              json_schema_extra={"description": "other keys: deck.gl props of the class in "
+                                                                "snake_case, as pydeck.Layer takes them"})
+
+    type: Annotated[str, Field(json_schema_extra={"enum": list(ALLOWED_LAYERS)}), AfterValidator(_layer_type)] = Field(
+        description="the deck.gl layer class, one of storymap.layers.ALLOWED_LAYERS")
+    data: Text = Field(description="path of a .geojson, .json or .csv file, relative to the story file, inside "
+                                   "<story id>/ (e.g. <story id>/data/sites.geojson)")
+    legend: Legend | None = Field(None, description="the layer's entry in the legend, shown while it is drawn")
+
+
 class Stop(Strict):
     """One stop of the trip: a place, a time, the curator's summary and quotes."""
 
@@ -235,6 +268,8 @@ class Stop(Strict):
     no_quote: Text | None = Field(None, description="required when quotes is empty: why there is none")
     sources_differ: list[Note] = Field(default_factory=list)
     dwell_seconds: Seconds | None = Field(None, description="autoplay time here; default: the story's")
+    layers: list[StoryLayer] = Field(default_factory=list, description="map layers shown only at this stop "
+                                                                        "(they fade in on arrival, out on leaving)")
 
     @model_validator(mode="after")
     def _quoted_or_said_why(self) -> Stop:
@@ -287,12 +322,15 @@ class Story(Strict):
     legs: list[Leg] = Field(default_factory=list)
     disagreements: list[Note] = Field(default_factory=list, description="story-wide notes on where sources differ")
     corrections: list[Correction] = Field(default_factory=list, description="changes since publication, oldest first")
+    layers: list[StoryLayer] = Field(default_factory=list, description="map layers drawn throughout the story, "
+                                                                        "above the basemap and below the route")
 
     _path: str = PrivateAttr(default="")
     _source_texts: dict[str, str] = PrivateAttr(default_factory=dict)
     _articles: dict[str, Article] = PrivateAttr(default_factory=dict)
     _source_digests: dict[str, str] = PrivateAttr(default_factory=dict)
     _positions: dict[tuple, tuple[int, int]] = PrivateAttr(default_factory=dict)
+    _layers: dict[str | None, list[dict]] = PrivateAttr(default_factory=dict)
 
     @property
     def path(self) -> str:
@@ -305,6 +343,10 @@ class Story(Strict):
             if path[:end] in self._positions:
                 return self._positions[path[:end]]
         return (1, 1)
+
+    def built_layers(self, stop_id: str | None = None) -> list[dict]:
+        """The story's layers (stop_id None) or a stop's, as storymap.layers built them at load."""
+        return self._layers.get(stop_id, [])
 
     def source(self, source_id: str) -> Source:
         """The source with this id."""

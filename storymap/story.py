@@ -23,6 +23,7 @@ import pydantic
 
 from storymap.errors import Problem, StoryError
 from storymap.files import DataFileError, read_limited
+from storymap.layers import check_story_layers
 from storymap.limits import MAX_SOURCE_TEXT_BYTES, MAX_STORY_FILE_BYTES
 from storymap.model import Stop, Story
 from storymap.paths import PROJECT_ROOT, SOURCES_FOLDER, STORIES_DIR, STORY_SUFFIX  # noqa: F401 - re-exported
@@ -88,6 +89,8 @@ def parse_story(data: bytes | str, filename: str, base_dir: Path, expected_id: s
     articles: dict[str, Article] = {}
     digests: dict[str, str] = {}
     problems = _cross_check(story, marks, filename, base_dir, expected_id, texts, articles, digests)
+    built = check_story_layers(story, base_dir, lambda path, message: problems.append(
+        Problem(filename, *marks.locate(path), format_path(path), message)))
     if problems:
         raise StoryError(problems)
     story._path = filename
@@ -95,6 +98,7 @@ def parse_story(data: bytes | str, filename: str, base_dir: Path, expected_id: s
     story._source_digests = digests
     story._articles = articles
     story._positions = marks.at
+    story._layers = built
     return story
 
 

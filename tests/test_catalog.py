@@ -21,9 +21,10 @@ CONTINENTAL_ID = "zz-continental-last"
 
 
 def add_copy(fixture_id: str, new_id: str, stories, geodata) -> None:
-    """A fixture story under another id (so it cannot clash with anything stories/ holds), with its geodata."""
+    """A fixture story under another id (so it cannot clash with anything stories/ holds), with its geodata;
+    its files (sources, layer data) move with it."""
     text = (FIXTURE_STORIES / f"{fixture_id}.yaml").read_text(encoding="utf-8")
-    text = text.replace(f"id: {fixture_id}\n", f"id: {new_id}\n").replace(f"text: {fixture_id}/", f"text: {new_id}/")
+    text = text.replace(f"id: {fixture_id}\n", f"id: {new_id}\n").replace(f": {fixture_id}/", f": {new_id}/")
     (stories / f"{new_id}.yaml").write_text(text, encoding="utf-8")
     shutil.copytree(FIXTURE_STORIES / fixture_id, stories / new_id)
     for suffix in (".geocode.json", ".basemap.geojson"):

@@ -130,8 +130,10 @@ def test_file_name_must_match_id(tmp_path):
 
 def test_source_symlinked_out_of_the_folder_is_rejected(tmp_path):
     assert messages_for_fixture_copy(tmp_path, "lisbon-tram-28.yaml", link_sources=True) == [
-        f"'lisbon-tram-28/sources/{name}' goes through a symbolic link (lisbon-tram-28); copy the article's "
-        "text into lisbon-tram-28/sources/ instead" for name in ("fixture-guide.txt", "guia-pt.txt")]
+        *(f"'lisbon-tram-28/sources/{name}' goes through a symbolic link (lisbon-tram-28); copy the article's "
+          "text into lisbon-tram-28/sources/ instead" for name in ("fixture-guide.txt", "guia-pt.txt")),
+        *(f"'lisbon-tram-28/data/{name}' goes through a symbolic link (lisbon-tram-28); copy the file into "
+          "lisbon-tram-28/ instead" for name in ("viewpoints.csv", "terrace.geojson", "terrace.geojson", "pin.png"))]
 
 
 def test_missing_file_is_a_story_error(tmp_path):

@@ -782,6 +782,198 @@
     return kinds.filter((kind) => SWATCH[kind]).map((kind) => ["swatch", SWATCH[kind], ui["leg_" + kind]]);
   }
 
+  // src/player/storylayers.js
+  var ALLOWED_LAYERS = [
+    "ArcLayer",
+    "ColumnLayer",
+    "GeoJsonLayer",
+    "HeatmapLayer",
+    "IconLayer",
+    "PathLayer",
+    "PolygonLayer",
+    "ScatterplotLayer",
+    "TextLayer"
+  ];
+  var FADE_MS = 600;
+  var FORBIDDEN = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
+  var TOKEN = /\s*(?:(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)|([A-Za-z_$][A-Za-z0-9_$]*)|('[^'\\]*'|"[^"\\]*")|([.[\],]))/y;
+  function tokens(text) {
+    const out = [];
+    TOKEN.lastIndex = 0;
+    while (TOKEN.lastIndex < text.length) {
+      if (!text.slice(TOKEN.lastIndex).trim()) break;
+      const start2 = TOKEN.lastIndex;
+      const m = TOKEN.exec(text);
+      if (!m || TOKEN.lastIndex === start2) throw new Error(`accessor '${text}' is outside the grammar`);
+      if (m[1] !== void 0) out.push(["num", Number(m[1])]);
+      else if (m[2] !== void 0) out.push(["name", m[2]]);
+      else if (m[3] !== void 0) out.push(["str", m[3].slice(1, -1)]);
+      else out.push(["punct", m[4]]);
+    }
+    return out;
+  }
+  function own(value, key) {
+    return value !== null && typeof value === "object" && Object.prototype.hasOwnProperty.call(value, key) ? value[key] : void 0;
+  }
+  function expression(toks, at, text) {
+    const bad = () => new Error(`accessor '${text}' is outside the grammar`);
+    const tok = toks[at];
+    if (!tok) throw bad();
+    const [kind, value] = tok;
+    if (kind === "num" || kind === "str") return [() => value, at + 1];
+    if (kind === "name" && (value === "true" || value === "false" || value === "null")) {
+      const literal = value === "null" ? null : value === "true";
+      return [() => literal, at + 1];
+    }
+    if (kind === "punct" && value === "[") {
+      const items = [];
+      let next = at + 1;
+      for (; ; ) {
+        const [item, after] = expression(toks, next, text);
+        items.push(item);
+        next = after;
+        if (toks[next] && toks[next][1] === ",") {
+          next += 1;
+          continue;
+        }
+        if (toks[next] && toks[next][1] === "]") return [(row) => items.map((f) => f(row)), next + 1];
+        throw bad();
+      }
+    }
+    if (kind === "name" && !FORBIDDEN.has(value)) {
+      const path = [value];
+      let next = at + 1;
+      while (toks[next] && (toks[next][1] === "." || toks[next][1] === "[")) {
+        if (toks[next][1] === ".") {
+          const name = toks[next + 1];
+          if (!name || name[0] !== "name" || FORBIDDEN.has(name[1])) throw bad();
+          path.push(name[1]);
+          next += 2;
+        } else {
+          const index = toks[next + 1];
+          if (!index || index[0] !== "num" || !Number.isInteger(index[1]) || !toks[next + 2] || toks[next + 2][1] !== "]") throw bad();
+          path.push(index[1]);
+          next += 3;
+        }
+      }
+      return [(row) => path.reduce(own, row), next];
+    }
+    throw bad();
+  }
+  function compileAccessor(text) {
+    if (text.trim() === "-") return (row) => row;
+    const toks = tokens(text);
+    const [node, end] = expression(toks, 0, text);
+    if (end !== toks.length) throw new Error(`accessor '${text}' is outside the grammar`);
+    return node;
+  }
+  function makeConverter(D2) {
+    const classes = {};
+    for (const name of ALLOWED_LAYERS) classes[name] = D2[name];
+    const configuration = new D2.JSONConfiguration({
+      classes,
+      functions: {},
+      constants: {},
+      enumerations: {},
+      convertFunction: compileAccessor
+    });
+    return new D2.JSONConverter({ configuration });
+  }
+  function convertLayer(converter, layerJson) {
+    const { data, ...props } = layerJson.deck;
+    const made = converter.convert({ layers: [props] });
+    const layer = made && made.layers && made.layers[0];
+    if (!layer) throw new Error(`story layer ${layerJson.id}: not a layer class the player draws`);
+    return layer.clone({ data });
+  }
+  function prepareStoryLayers(D2, config) {
+    const converter = makeConverter(D2);
+    const entries = [];
+    const add = (layerJson, stop) => {
+      const opacity = typeof layerJson.deck.opacity === "number" ? layerJson.deck.opacity : 1;
+      entries.push({ id: layerJson.id, stop, opacity, legend: layerJson.legend, layer: convertLayer(converter, layerJson) });
+    };
+    (config.layers || []).forEach((layerJson) => add(layerJson, null));
+    config.stops.forEach((stop) => (stop.layers || []).forEach((layerJson) => add(layerJson, stop.index)));
+    return { entries, fades: {}, frame: 0, legendKey: null };
+  }
+  function targetOf(entry, index, moving) {
+    if (entry.stop === null) return 1;
+    return entry.stop === index && !moving ? 1 : 0;
+  }
+  function fadeValue(fade, now) {
+    if (!fade.ms || now >= fade.start + fade.ms) return fade.to;
+    const t = Math.max(0, (now - fade.start) / fade.ms);
+    return fade.from + (fade.to - fade.from) * t;
+  }
+  function updateFades(fades, entries, index, moving, now, ms) {
+    let running = false;
+    for (const entry of entries) {
+      const to = targetOf(entry, index, moving);
+      const fade = fades[entry.id];
+      if (!fade) fades[entry.id] = { from: to, to, start: now, ms: 0 };
+      else if (fade.to !== to) fades[entry.id] = { from: fadeValue(fade, now), to, start: now, ms };
+      if (fadeValue(fades[entry.id], now) !== fades[entry.id].to) running = true;
+    }
+    return running;
+  }
+  function drawnLayers(store, now) {
+    return store.entries.map((entry) => {
+      const value = fadeValue(store.fades[entry.id], now);
+      return entry.layer.clone({ opacity: entry.opacity * value, visible: value > 0 });
+    });
+  }
+  function legendItems(store, index, moving) {
+    return store.entries.filter((entry) => entry.legend && targetOf(entry, index, moving) > 0).map((entry) => entry.legend);
+  }
+  var SHAPES = { area: "swatch area", line: "swatch", dot: "dot layer" };
+  function rgba(color) {
+    const [r, g, b, a] = color;
+    return `rgba(${r}, ${g}, ${b}, ${a === void 0 ? 1 : (a / 255).toFixed(3)})`;
+  }
+  function showLegend(state2, items) {
+    const legend = state2.els.legend;
+    if (!legend) return;
+    let list = legend.querySelector("ul.legend-layers");
+    if (!list) {
+      list = el("ul", { class: "legend-layers" });
+      legend.insertBefore(list, legend.querySelector("details"));
+    }
+    list.replaceChildren(...items.map((item) => {
+      const mark = el("span", { class: SHAPES[item.shape] || SHAPES.area });
+      mark.style.background = rgba(item.color);
+      return el("li", {}, mark, el("span", { text: item.label }));
+    }));
+    list.hidden = items.length === 0;
+  }
+  function storyLayers(D2, state2) {
+    const config = state2.config;
+    if (!config || !(config.layers || []).length && !config.stops.some((s) => (s.layers || []).length)) return [];
+    if (!state2.storyLayers || state2.storyLayers.config !== config) {
+      state2.storyLayers = Object.assign(prepareStoryLayers(D2, config), { config });
+    }
+    const store = state2.storyLayers;
+    const moving = !!state2.animation;
+    const now = performance.now();
+    const running = updateFades(store.fades, store.entries, state2.index, moving, now, state2.reducedMotion ? 0 : FADE_MS);
+    const key = `${state2.index}:${moving}`;
+    if (store.legendKey !== key) {
+      store.legendKey = key;
+      showLegend(state2, legendItems(store, state2.index, moving));
+    }
+    if (running && !store.frame) store.frame = requestAnimationFrame(() => fadeFrame(state2, store));
+    return drawnLayers(store, now);
+  }
+  function fadeFrame(state2, store) {
+    store.frame = 0;
+    if (!state2.deck || state2.storyLayers !== store) return;
+    const now = performance.now();
+    const byId = new Map(drawnLayers(store, now).map((layer) => [layer.id, layer]));
+    state2.deck.setProps({ layers: state2.deck.props.layers.map((layer) => byId.get(layer.id) || layer) });
+    const running = store.entries.some((entry) => fadeValue(store.fades[entry.id], now) !== store.fades[entry.id].to);
+    if (running) store.frame = requestAnimationFrame(() => fadeFrame(state2, store));
+  }
+
   // src/player/layers.js
   var DETAIL_MINZOOM = 8;
   var ON_TOP = { depthWriteEnabled: false, depthCompare: "always" };
@@ -873,6 +1065,7 @@
         ...dashedLegProps(D2)
       })
     ];
+    layers.splice(layers.findIndex((layer) => layer.id === "route-ahead"), 0, ...storyLayers(D2, state2));
     if (!animating && state2.tripsWarm) {
       layers.push(new D2.TripsLayer({ id: "trip", parameters: ON_TOP, data: NO_DATA, getPath: legPath, getTimestamps: legTimestamps }));
     }

@@ -5,6 +5,7 @@
 import {headPosition, legDuration} from './camera.js';
 import {CLUSTER_RADIUS, CURRENT_RADIUS, MARKER_RADIUS} from './labels.js';
 import {dashedLegProps} from './legstyle.js';
+import {storyLayers} from './storylayers.js';
 
 export const DETAIL_MINZOOM = 8;       // the basemap's detail layers start here
 // Route, markers and labels are drawn over the ground, never clipped by it when the map is pitched.
@@ -77,6 +78,8 @@ export function buildLayers(D, state, groups, onStopClick, onClusterClick) {
       getColor: colors.done, getWidth: 4, widthUnits: 'pixels', capRounded: true, jointRounded: true, pickable: false,
       ...dashedLegProps(D)}),
   ];
+  // Story layers (storylayers.js): above the basemap, below the route.
+  layers.splice(layers.findIndex((layer) => layer.id === 'route-ahead'), 0, ...storyLayers(D, state));
   // The trail's layer is built, empty, once the first frame is up: its shader program then compiles
   // while the reader looks at the map, not when the first flight starts (a 0.3-0.9 s stall under
   // software WebGL, seen in a profile of the first flight). Same id, so the flight reuses it.
