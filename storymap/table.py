@@ -200,7 +200,7 @@ def story_table(story: Story) -> tuple[pd.DataFrame, list[str]]:
             notes.append(f"{stop.id}: the place's circle (near, within_km) has no column; kept in the story only")
         if len(stop.quotes) > 1:
             notes.append(f"{stop.id}: {len(stop.quotes)} quotes; the table holds the first")
-        lost = [name for name in ("local_names", "camera", "sources_differ", "dwell_seconds")
+        lost = [name for name in ("local_names", "camera", "sources_differ", "dwell_seconds", "layers")
                 if getattr(stop, name)]
         if quote is not None and (quote.context or quote.speaker_basis):
             lost.append("the quote's context/speaker_basis")
