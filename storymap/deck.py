@@ -40,8 +40,10 @@ def _when_label(day: dt.date, time: str | None, zone: str, language: str) -> str
     return words["time_not_reported"].format(date=long_date(day, language))
 
 
-def player_config(bundle: StoryBundle, *, data: dict[str, Any], start: dict[str, Any]) -> dict:
-    """The player's whole input: story text, stop positions and times, credits, data sources, start state."""
+def player_config(bundle: StoryBundle, *, data: dict[str, Any], start: dict[str, Any],
+                  host_layers: list[dict] | None = None, host_view: dict | None = None) -> dict:
+    """The player's whole input: story text, stop positions and times, credits, data sources, start state;
+    a host app's own layers (pydeck's JSON) and whole-trip camera, when it gives them."""
     story, route = bundle.story, bundle.route
     language, words = story.language, ui(story.language)
     meta = route["storymap"]
@@ -136,5 +138,7 @@ def player_config(bundle: StoryBundle, *, data: dict[str, Any], start: dict[str,
         "legend_notes": legend_notes,
         "legend_rail_traced": traced_rail,
         "data": data,
+        "host_layers": host_layers or [],
+        "host_view": host_view,
         "start": start,
     }
