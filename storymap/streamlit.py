@@ -164,12 +164,24 @@ def _check_basemap_layers(story: Story, geodata_dir: Path) -> list[pdk.Layer]:
     areas = [f for f in coarse if f["properties"]["layer"] in ("land", "lake")]
     for feature in areas:  # one colour per feature, as deck.gl's JSON accessors read properties
         feature["properties"]["color"] = COLORS["land" if feature["properties"]["layer"] == "land" else "sea"]
+    box = basemap["storymap"]["box"]
+    sea = {"type": "Feature", "properties": {"color": COLORS["sea"]}, "geometry": {"type": "Polygon", "coordinates": [[
+        [box["west"], box["south"]], [box["east"], box["south"]], [box["east"], box["north"]],
+        [box["west"], box["north"]], [box["west"], box["south"]]]]}}
+    areas.insert(0, sea)  # the basemap's box is sea where no land is drawn
     borders = [f for f in coarse if f["properties"]["layer"] == "border"]
     return [pdk.Layer("GeoJsonLayer", id="basemap-areas", data={"type": "FeatureCollection", "features": areas},
                       filled=True, stroked=False, get_fill_color="properties.color", pickable=False),
             pdk.Layer("GeoJsonLayer", id="basemap-borders", data={"type": "FeatureCollection", "features": borders},
                       stroked=True, filled=False, get_line_color=COLORS["border"], line_width_min_pixels=1,
                       pickable=False)]
+
+
+class _CompactDeck(pdk.Deck):
+    """A deck whose JSON has no indentation: st.pydeck_chart sends it on every rerun (660 KB pretty, 150 KB not)."""
+
+    def to_json(self) -> str:
+        return json.dumps(json.loads(super().to_json()), separators=(",", ":"), ensure_ascii=False)
 
 
 def check_deck(story: Story, table: pd.DataFrame, geodata_dir: Path, selected: str | None) -> pdk.Deck:
@@ -180,18 +192,18 @@ def check_deck(story: Story, table: pd.DataFrame, geodata_dir: Path, selected: s
     circles = region_circles(story)
     layers = [*_check_basemap_layers(story, geodata_dir),
               pdk.Layer("ScatterplotLayer", id="regions", data=circles, get_position="[lon, lat]",
-                        get_radius="radius_m", radius_units="meters", filled=True, stroked=True,
+                        get_radius="radius_m", radius_units="'meters'", filled=True, stroked=True,
                         get_fill_color=[*COLORS["region"], 30], get_line_color=[*COLORS["region"], 200],
                         line_width_min_pixels=1, pickable=False),
               pdk.Layer("ScatterplotLayer", id="points", data=points[["field", "name", "query", "lat", "lon", "color",
                                                                       "problem"]],
-                        get_position="[lon, lat]", get_fill_color="color", get_radius=6, radius_units="pixels",
+                        get_position="[lon, lat]", get_fill_color="color", get_radius=6, radius_units="'pixels'",
                         stroked=True, get_line_color=[255, 255, 255], line_width_min_pixels=1, pickable=True,
                         auto_highlight=True)]
     chosen = points[points["field"] == selected]
     if len(chosen):
         layers.append(pdk.Layer("ScatterplotLayer", id="selected", data=chosen[["lat", "lon"]],
-                                get_position="[lon, lat]", get_radius=12, radius_units="pixels", filled=False,
+                                get_position="[lon, lat]", get_radius=12, radius_units="'pixels'", filled=False,
                                 stroked=True, get_line_color=COLORS["selected"], line_width_min_pixels=3))
         row = chosen.iloc[0]
         view = pdk.ViewState(latitude=float(row["lat"]), longitude=float(row["lon"]), zoom=8)
@@ -200,7 +212,9 @@ def check_deck(story: Story, table: pd.DataFrame, geodata_dir: Path, selected: s
         view.zoom = max(1.0, (view.zoom or 4) - 0.5)
     else:
         view = pdk.ViewState(latitude=0, longitude=0, zoom=1)
-    return pdk.Deck(layers=layers, initial_view_state=view, map_provider=None, map_style=None,
+    # map_provider=None with pydeck's default map_style: Streamlit then draws no base map at all.
+    # map_style=None would not: Streamlit 1.67 fills a missing style with Carto's tiles (a request off the machine).
+    return _CompactDeck(layers=layers, initial_view_state=view, map_provider=None,
                     tooltip={"text": "{field}: {query}\n{problem}"})
 
 
@@ -239,8 +253,9 @@ def check_view(story: Story, geodata_dir: Path) -> pd.DataFrame:
     st.subheader(f"Check: {story.title}")
     st.caption(f"{len(table)} places and via-points, {problems} with a problem. Sort by any column; "
                "choose a row or a point to find the other.")
-    show = st.selectbox("Show", [ALL_POINTS, PROBLEMS_ONLY], key="storymap-check-show")
-    words = st.text_input("Filter", key="storymap-check-filter", placeholder="query, name, region or field")
+    choose, find = st.columns([1, 2])
+    show = choose.selectbox("Show", [ALL_POINTS, PROBLEMS_ONLY], key="storymap-check-show")
+    words = find.text_input("Filter", key="storymap-check-filter", placeholder="query, name, region or field")
     shown = table[table["problem"] != ""] if show == PROBLEMS_ONLY else table
     if words:
         haystack = shown[["field", "name", "query", "region", "problem"]].fillna("").agg(" ".join, axis=1)
