@@ -23,6 +23,7 @@ from storymap.deck import player_config
 from storymap.errors import Problem, StoryError
 from storymap.limits import MAX_DATA_FILE_BYTES, MAX_QUERY_VALUE_CHARS, MAX_SOURCE_TEXT_BYTES, MAX_STORY_FILE_BYTES
 from storymap.model import Story
+from storymap.preview import STORY_ENV, VIEW_ENV
 from storymap.story import load_story, story_paths
 from storymap.streamlit import check_view, storymap_player
 from storymap.textversion import text_version_html
@@ -30,7 +31,6 @@ from storymap.textversion import text_version_html
 MAX_HASHED_BYTES = max(MAX_DATA_FILE_BYTES, MAX_SOURCE_TEXT_BYTES, MAX_STORY_FILE_BYTES)
 DWELL_RANGE_SECONDS = (1.0, 120.0)
 MODES = ("page", "present")
-VIEW_ENV = "STORYMAP_VIEW"  # `storymap preview --check` opens the check view without ?view=check
 # The player is one window tall (hosts/streamlit.js sizes its frame to the window) and starts at the
 # window's top: no Streamlit header or top padding above it, in any mode. Our own constant CSS.
 PAGE_CSS = """<style>
@@ -106,8 +106,8 @@ def pick_story(catalog: Catalog, show_picker: bool) -> tuple[Path, StoryBundle |
         return None
     ids = [path.stem for path, _ in catalog]
     wanted = query_value("story")
-    if wanted is None and os.environ.get("STORYMAP_STORY") in ids:  # `storymap preview <id>`
-        wanted = os.environ["STORYMAP_STORY"]
+    if wanted is None and os.environ.get(STORY_ENV) in ids:  # `storymap preview <id>`
+        wanted = os.environ[STORY_ENV]
     if wanted is not None and wanted not in ids:
         st.info("That story link does not match any story here; showing the first story instead.")
         wanted = None
@@ -219,7 +219,7 @@ st.set_page_config(page_title="storymap", layout="wide", initial_sidebar_state="
 stories_dir = paths.stories_dir()  # STORYMAP_STORIES_DIR, else stories/
 geodata_dir = paths.geodata_dir(stories_dir)  # STORYMAP_GEODATA_DIR, else geodata/ beside it
 presenting = query_value("mode") == "present"
-checking = (query_value("view") or os.environ.get(VIEW_ENV)) == "check"
+checking = (query_value("view") or os.environ.get(VIEW_ENV)) == "check"  # or `storymap preview --check`
 st.markdown(PAGE_CSS + (PRESENT_CSS if presenting and not checking else ""), unsafe_allow_html=True)
 signature = _signature(stories_dir, geodata_dir)
 picked = pick_story(load_catalog(signature, str(stories_dir), str(geodata_dir)), show_picker=checking or not presenting)
