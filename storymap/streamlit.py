@@ -37,6 +37,7 @@ CHECK_TABLE_KEY, CHECK_MAP_KEY, CHECK_SEEN_KEY = "storymap-check-table", "storym
 ALL_POINTS, PROBLEMS_ONLY = "every point", "points with a problem"
 # The check map's basemap: the coarse bands only (detail windows and labels would triple the chart's JSON).
 CHECK_DETAIL_MINZOOM = 8
+CHECK_HEIGHT = 560  # px, the table and the map side by side
 COLORS = {"land": [236, 232, 222], "sea": [205, 222, 236], "border": [140, 120, 170], "region": [70, 110, 200],
           "point": [20, 110, 70], "problem": [200, 30, 30], "selected": [250, 170, 0]}
 
@@ -265,11 +266,12 @@ def check_view(story: Story, geodata_dir: Path) -> pd.DataFrame:
     left, right = st.columns([3, 2])
     with left:
         st.dataframe(shown, key=CHECK_TABLE_KEY, on_select="rerun", selection_mode="single-row", hide_index=True,
+                     height=CHECK_HEIGHT,
                      column_config={"km_from_centre": st.column_config.NumberColumn("km from centre", format="%.2f"),
                                     "leg_kmh": st.column_config.NumberColumn("leg km/h", format="%.1f"),
                                     "lat": st.column_config.NumberColumn(format="%.5f"),
                                     "lon": st.column_config.NumberColumn(format="%.5f")})
     with right:
         st.pydeck_chart(check_deck(story, table, geodata_dir, selected), key=CHECK_MAP_KEY, on_select="rerun",
-                        selection_mode="single-object", height=560)
+                        selection_mode="single-object", height=CHECK_HEIGHT)
     return table
