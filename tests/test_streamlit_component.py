@@ -161,3 +161,14 @@ def test_storymap_preview_check_opens_the_check_view(folders, monkeypatch):
     monkeypatch.setenv("STORYMAP_VIEW", "check")
     app = AppTest.from_file(APP, default_timeout=60).run()
     assert not app.exception and app.get("deck_gl_json_chart") and not app.get("component_instance")
+
+
+def test_the_readme_code_sample_runs(folders, tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## The player in your own Streamlit app", 1)[1].split("\n## ", 1)[0]
+    script = tmp_path / "readme_app.py"
+    script.write_text(section.split("```python\n", 1)[1].split("```", 1)[0], encoding="utf-8")
+    app = AppTest.from_file(str(script), default_timeout=60).run()
+    assert not app.exception and json.loads(app.json[0].value) == {"index": None, "id": None}
+    _, config = component(app)
+    assert [layer["id"] for layer in config["host_layers"]] == ["towns"] and config["host_view"]["zoom"] == 4
