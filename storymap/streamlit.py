@@ -27,6 +27,7 @@ from storymap.catalog import StoryBundle, checked_map_file, load_bundle
 from storymap.check import check_table, region_circles
 from storymap.contract import Basemap
 from storymap.deck import player_config
+from storymap.errors import StoryError
 from storymap.export import PLAYER_DIR
 from storymap.model import Story
 from storymap.story import load_story
@@ -140,7 +141,12 @@ def storymap_player(story: StoryBundle | str | os.PathLike, *, layers: Iterable[
         bundle = story
     else:
         geodata_dir = story_files(story, geodata_dir)[1]
-        bundle = load_story_bundle(story, geodata_dir)
+        try:
+            bundle = load_story_bundle(story, geodata_dir)
+        except StoryError as error:  # the located problems, as `storymap validate` prints them; never a traceback
+            st.error(f"This story cannot be shown: {len(error.problems)} problem(s), listed below.")
+            st.code("\n".join(str(problem) for problem in error.problems), language=None, wrap_lines=True)
+            return {"index": None, "id": None}
     start = {"stop": stop, "mode": mode, "autoplay": autoplay, "dwell_override": dwell, "loop": loop,
              "sync_url": sync_url, "report_stop": report}
     text = (_story_text(bundle, _served_data(bundle, geodata_dir)) + ', "host_layers": ' +

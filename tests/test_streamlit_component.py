@@ -172,3 +172,15 @@ def test_the_readme_code_sample_runs(folders, tmp_path):
     assert not app.exception and json.loads(app.json[0].value) == {"index": None, "id": None}
     _, config = component(app)
     assert [layer["id"] for layer in config["host_layers"]] == ["towns"] and config["host_view"]["zoom"] == 4
+
+
+def test_a_story_that_cannot_be_shown_lists_its_problems_in_the_host_app(folders, tmp_path):
+    (folders / "geodata" / "kim-russia-2023.route.geojson").unlink()
+    script = tmp_path / "host.py"
+    script.write_text("import streamlit as st\nfrom storymap.streamlit import storymap_player\n"
+                      "st.session_state['got'] = storymap_player('kim-russia-2023')\n", encoding="utf-8")
+    app = AppTest.from_file(str(script), default_timeout=60).run()
+    assert not app.exception and app.session_state["got"] == {"index": None, "id": None}
+    assert app.error[0].value.startswith("This story cannot be shown: 1 problem(s)")
+    assert "kim-russia-2023.route.geojson" in app.code[0].value and "storymap route" in app.code[0].value
+    assert not app.get("component_instance")
