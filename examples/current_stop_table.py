@@ -4,7 +4,8 @@
 
 The player steps in the browser; each change of stop comes back as `storymap_player`'s value (one
 rerun), and the table beside the map shows that stop's data as a pandas DataFrame. The app adds a
-pydeck layer of its own: the towns the train passed, as rings under the route.
+pydeck layer of its own: a ring on every place the story locates (stops and the towns the train
+passed), under the route.
 """
 
 from __future__ import annotations
@@ -22,14 +23,14 @@ st.set_page_config(page_title="storymap: the current stop as a table", layout="w
 bundle = load_story_bundle(STORY)
 story = bundle.story
 places = check_table(story, story_files(STORY)[1])  # every place: lat, lon, provider, leg km
-towns = places[places["kind"] == "via"][["query", "lat", "lon"]]
+located = places.dropna(subset=["lat", "lon"])[["field", "query", "lat", "lon"]]
 
 left, right = st.columns([3, 2], gap="medium")
 with left:
     stop = storymap_player(bundle, key="story", layers=[
-        pdk.Layer("ScatterplotLayer", id="towns", data=towns, get_position="[lon, lat]", get_radius=5,
-                  radius_units="'pixels'", filled=False, stroked=True, get_line_color=[30, 90, 200, 220],
-                  line_width_min_pixels=2),
+        pdk.Layer("ScatterplotLayer", id="places", data=located, get_position="[lon, lat]", get_radius=22,
+                  radius_units="'pixels'", filled=False, stroked=True, get_line_color=[30, 90, 200, 230],
+                  line_width_min_pixels=3),
     ])
 with right:
     if stop["index"] is None:

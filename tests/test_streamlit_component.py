@@ -49,10 +49,11 @@ def test_the_example_gives_the_player_its_own_layer_and_asks_for_the_stop_back(f
     assert not app.exception
     proto, config = component(app)
     assert proto.component_name == "storymap.streamlit.storymap_player"
-    (towns,) = config["host_layers"]
-    assert towns["@@type"] == "ScatterplotLayer" and towns["id"] == "towns"
-    assert towns["getPosition"] == "@@=[lon, lat]" and towns["radiusUnits"] == "pixels"  # quoted: not an accessor
-    assert {"query": "Ussuriysk", "lat": 43.80467, "lon": 131.95734} in towns["data"]
+    (places,) = config["host_layers"]
+    assert places["@@type"] == "ScatterplotLayer" and places["id"] == "places"
+    assert places["getPosition"] == "@@=[lon, lat]" and places["radiusUnits"] == "pixels"  # quoted: not an accessor
+    assert {"field": "legs[0].via[3]", "query": "Ussuriysk", "lat": 43.80467, "lon": 131.95734} in places["data"]
+    assert len(places["data"]) == 58
     assert config["host_view"] is None
     assert config["start"] | {} == {"stop": None, "mode": "page", "autoplay": False, "dwell_override": None,
                                     "loop": False, "sync_url": False, "report_stop": True}

@@ -30,7 +30,7 @@ VIEWS = {
     "present": (1280, 720, "&stop=vostochny&mode=present"),
 }
 # The example app, stepped to this many stops; the check view.
-COMPONENT_VIEW = (1100, 640, 2)
+COMPONENT_VIEW = (1100, 640, 1)
 CHECK_VIEW = (1280, 720, "&view=check")
 
 

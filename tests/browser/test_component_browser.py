@@ -32,10 +32,10 @@ def test_the_example_table_follows_the_stop_and_the_player_keeps_its_place(examp
     frame = player_frame(page)
     assert page.get_by_role("heading", name="The whole trip").is_visible()
     ids = frame.evaluate("() => window.storymapState.deck.props.layers.map((layer) => layer.id)")
-    assert ids.index("host-towns") < ids.index("route-ahead")  # the app's own layer, under the route
+    assert ids.index("host-places") < ids.index("route-ahead")  # the app's own layer, under the route
     for heading, index in (("Khasan border station", 0), ("Vostochny Cosmodrome", 1)):
         page.keyboard.press("ArrowRight")
-        page.get_by_role("heading", name=heading).wait_for(timeout=20_000)
+        page.get_by_role("heading", name=heading).wait_for(timeout=30_000)
         # The app reran for the value; the player was rendered again with the same story and kept going.
         assert frame.evaluate("() => [window.storymapState.index, window.storymapState.run]") == [index, 1]
     # The table (glide-data-grid draws on a canvas; its cells are kept in the DOM for screen readers).
