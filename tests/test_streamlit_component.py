@@ -123,11 +123,13 @@ def test_the_check_view_is_a_table_of_every_place_beside_an_offline_map(folders)
 
 
 def test_the_problems_filter_and_the_text_filter(folders):
-    cache = folders / "geodata" / "kim-russia-2023.geocode.json"
+    app = open_check()
+    assert app.caption[0].value.startswith("58 places and via-points, 0 with a problem")
+    cache = folders / "geodata" / "kim-russia-2023.geocode.json"  # an edit the next run must see
     data = json.loads(cache.read_text(encoding="utf-8"))
     next(e for e in data["places"] if e["query"] == "Artyom").update(lat=40.47, lon=50.33)
     cache.write_text(json.dumps(data), encoding="utf-8")
-    app = open_check()
+    app.run()
     assert not app.exception
     assert app.caption[0].value.startswith("58 places and via-points, 3 with a problem")
     app.selectbox(key="storymap-check-show").set_value(PROBLEMS_ONLY).run()
