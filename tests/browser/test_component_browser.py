@@ -55,11 +55,13 @@ def test_the_check_view_draws_its_table_and_its_map_offline(server, open_page):
     page.get_by_text("places and via-points,", exact=False).wait_for(timeout=10_000)
     chart = page.locator("[data-testid='stDeckGlJsonChart']")
     chart.locator("canvas").first.wait_for(timeout=30_000)
-    chart.scroll_into_view_if_needed()
     # deck.gl drew its layers: the chart shows the basemap's land and the points' green.
     deadline = time.monotonic() + 30
     while True:
-        shares = colour_shares(chart.screenshot(), {"land": COLORS["land"], "point": COLORS["point"]})
+        # A clip of the page, not the element's own screenshot: that waits for the element to be "stable",
+        # which a chart still being laid out on a loaded machine was not within its timeout.
+        shares = colour_shares(page.screenshot(clip=chart.bounding_box()), {"land": COLORS["land"],
+                                                                            "point": COLORS["point"]})
         if shares["land"] > 0.1 and shares["point"] > 0.002:
             break
         assert time.monotonic() < deadline, f"the check map was not drawn: {shares}"
