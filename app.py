@@ -1,7 +1,8 @@
 """The storymap page: `streamlit run app.py`. Streamlit-only concerns live here; logic lives in storymap/.
 
 Query parameters: ?story=<id>&stop=<id> (deep link; the player keeps it in step with the reader),
-?mode=present (full window, large type, keyboard and autoplay), ?autoplay=1, ?dwell=<seconds>.
+?mode=present (full window, large type, keyboard and autoplay), ?autoplay=1, ?dwell=<seconds>;
+?view=check: the curator's table and map of every place (`storymap preview --check`).
 Streamlit's own ?embed=true hides its chrome for iframes.
 """
 
@@ -10,26 +11,24 @@ from __future__ import annotations
 import dataclasses
 import gc
 import hashlib
-import json
 import os
 from pathlib import Path
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from storymap import paths
 from storymap.catalog import StoryBundle
 from storymap.catalog import load_catalog as load_bundles
 from storymap.deck import player_config
 from storymap.errors import Problem, StoryError
-from storymap.export import PLAYER_DIR  # the package's own copy, wherever it is installed
 from storymap.limits import MAX_DATA_FILE_BYTES, MAX_QUERY_VALUE_CHARS, MAX_SOURCE_TEXT_BYTES, MAX_STORY_FILE_BYTES
 from storymap.model import Story
-from storymap.story import story_paths
+from storymap.preview import STORY_ENV, VIEW_ENV
+from storymap.story import load_story, story_paths
+from storymap.streamlit import check_view, storymap_player
 from storymap.textversion import text_version_html
 
 MAX_HASHED_BYTES = max(MAX_DATA_FILE_BYTES, MAX_SOURCE_TEXT_BYTES, MAX_STORY_FILE_BYTES)
-STATIC_DIR = Path(__file__).resolve().parent / "static"  # what Streamlit serves at /app/static (-> geodata)
 DWELL_RANGE_SECONDS = (1.0, 120.0)
 MODES = ("page", "present")
 # The player is one window tall (hosts/streamlit.js sizes its frame to the window) and starts at the
@@ -51,7 +50,6 @@ PRESENT_CSS = """<style>
 [data-testid="stAppViewContainer"] {overflow: hidden;}
 </style>"""
 
-player = components.declare_component("storymap_player", path=str(PLAYER_DIR))
 Catalog = list[tuple[Path, StoryBundle | StoryError]]
 
 
@@ -108,8 +106,8 @@ def pick_story(catalog: Catalog, show_picker: bool) -> tuple[Path, StoryBundle |
         return None
     ids = [path.stem for path, _ in catalog]
     wanted = query_value("story")
-    if wanted is None and os.environ.get("STORYMAP_STORY") in ids:  # `storymap preview <id>`
-        wanted = os.environ["STORYMAP_STORY"]
+    if wanted is None and os.environ.get(STORY_ENV) in ids:  # `storymap preview <id>`
+        wanted = os.environ[STORY_ENV]
     if wanted is not None and wanted not in ids:
         st.info("That story link does not match any story here; showing the first story instead.")
         wanted = None
@@ -173,28 +171,33 @@ def render_problems(path: Path, error: StoryError, stories_dir: Path, geodata_di
             wrap_lines=True)
 
 
+def render_player(bundle: StoryBundle, start: dict, geodata_dir: Path) -> None:
+    """The map, chapter text and navigation: one player (storymap.streamlit), fed the story once; steps need
+    no rerun (the page does not ask for the reader's stop back) and the address bar follows the reader."""
+    storymap_player(bundle, stop=start["stop"], mode=start["mode"], autoplay=start["autoplay"],
+                    dwell=start["dwell_override"], loop=start["loop"], sync_url=True, report=False,
+                    key=f"player-{bundle.story.id}-{start['mode']}", geodata_dir=geodata_dir)
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
-def story_config_json(_bundle: StoryBundle, signature: tuple, story_id: str, geodata_dir: str) -> tuple[str, str]:
-    """The player config as JSON, split around its start state: built once per version of the files."""
-    bundle, folder = _bundle, Path(geodata_dir)
-    if folder.resolve() == STATIC_DIR.resolve():
-        # Fetched once by the browser from Streamlit's static files (static -> geodata).
-        data = {"route": f"app/static/{story_id}.route.geojson", "basemap": f"app/static/{story_id}.basemap.geojson"}
-    else:
-        # Another geodata folder (STORYMAP_GEODATA_DIR) is not served: send the files inline instead.
-        data = {"route": bundle.route, "basemap": bundle.basemap}
-    config = player_config(bundle, data=data, start={})
-    del config["start"]
-    # The start state goes last, spliced in per reader: no marker string that story text could contain.
-    text = json.dumps(config, ensure_ascii=False)
-    return text[:-1] + ', "start": ', "}"
+def check_story(signature: tuple, path: str) -> Story | StoryError:
+    """The story as the check view reads it: valid as a file, its coordinates not yet judged."""
+    try:
+        return load_story(Path(path))
+    except StoryError as error:
+        return error
 
 
-def render_player(bundle: StoryBundle, start: dict, geodata_dir: Path, signature: tuple) -> None:
-    """The map, chapter text and navigation: one player, fed the story once; steps need no rerun."""
-    before, after = story_config_json(bundle, signature, bundle.story.id, str(geodata_dir))
-    config = before + json.dumps(start) + after
-    player(config=config, key=f"player-{bundle.story.id}-{start['mode']}", default=None)
+def render_check(path: Path, stories_dir: Path, geodata_dir: Path, signature: tuple) -> None:
+    """?view=check: every place and via-point beside a map of them, for the curator (storymap.streamlit)."""
+    story = check_story(signature, str(path))
+    if isinstance(story, StoryError):
+        render_problems(path, story, stories_dir, geodata_dir)
+        return
+    try:
+        check_view(story, geodata_dir)
+    except StoryError as error:  # an unreadable geocode cache or basemap
+        render_problems(path, error, stories_dir, geodata_dir)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -216,16 +219,19 @@ st.set_page_config(page_title="storymap", layout="wide", initial_sidebar_state="
 stories_dir = paths.stories_dir()  # STORYMAP_STORIES_DIR, else stories/
 geodata_dir = paths.geodata_dir(stories_dir)  # STORYMAP_GEODATA_DIR, else geodata/ beside it
 presenting = query_value("mode") == "present"
-st.markdown(PAGE_CSS + (PRESENT_CSS if presenting else ""), unsafe_allow_html=True)
+checking = (query_value("view") or os.environ.get(VIEW_ENV)) == "check"  # or `storymap preview --check`
+st.markdown(PAGE_CSS + (PRESENT_CSS if presenting and not checking else ""), unsafe_allow_html=True)
 signature = _signature(stories_dir, geodata_dir)
-picked = pick_story(load_catalog(signature, str(stories_dir), str(geodata_dir)), show_picker=not presenting)
-if picked is not None:
+picked = pick_story(load_catalog(signature, str(stories_dir), str(geodata_dir)), show_picker=checking or not presenting)
+if picked is not None and checking:
+    render_check(picked[0], stories_dir, geodata_dir, signature)
+elif picked is not None:
     story_path, result = picked
     if isinstance(result, StoryError):
         render_problems(story_path, result, stories_dir, geodata_dir)
     else:
         st.set_page_config(page_title=result.story.title)  # the browser tab names the story
         start = start_state(result.story)
-        render_player(result, start, geodata_dir, signature)
+        render_player(result, start, geodata_dir)
         if not presenting:
             render_text_version(result, start["stop"], signature)

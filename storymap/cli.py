@@ -226,7 +226,7 @@ def _cmd_preview(args: argparse.Namespace) -> int:
     from storymap.preview import preview
     story = load_story(story_path(args.story, args.stories_dir)) if getattr(args, "story", None) else None
     return preview(story, args.stories_dir, args.geodata_dir, port=args.port, browser=args.browser,
-                   watch=args.command == "preview")
+                   watch=args.command == "preview", check=getattr(args, "check", False))
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
@@ -413,6 +413,9 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("story", nargs="?", help="a story id or file (default: every story)")
     preview.add_argument("--port", type=int, default=8501, help="the port to serve on (default 8501)")
     preview.add_argument("--browser", action="store_true", help="open a browser window on it")
+    preview.add_argument("--check", action="store_true",
+                         help="open the curator's check view (?view=check): every place and via-point in a table "
+                         "beside a map of them, with what is wrong")
     _folders(preview, top=False)
     preview.set_defaults(run=_cmd_preview)
 

@@ -340,6 +340,10 @@ class ConfigStart(_Strict):
     autoplay: bool
     dwell_override: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None
     loop: bool = Field(description="after the last stop, start again from the whole trip (?loop=1, for kiosks)")
+    sync_url: bool = Field(True, description="keep the page's ?stop= in step with the reader (the page; a "
+                                             "component in another app: only when asked)")
+    report_stop: bool = Field(False, description="send the reader's stop back to Streamlit as the component's "
+                                                 "value, once per change of stop")
 
 
 class ConfigData(_Strict):
@@ -347,6 +351,16 @@ class ConfigData(_Strict):
 
     route: str | Route
     basemap: str | Basemap
+
+
+class ConfigHostView(_Strict):
+    """The whole-trip camera a host app asks for (a pydeck ViewState), instead of the fitted one."""
+
+    latitude: Lat
+    longitude: Lon
+    zoom: Zoom
+    pitch: Annotated[float, Field(ge=0, le=85, allow_inf_nan=False)] = 0.0
+    bearing: Annotated[float, Field(ge=-360, le=360, allow_inf_nan=False)] = 0.0
 
 
 class PlayerConfig(_Strict):
@@ -368,6 +382,10 @@ class PlayerConfig(_Strict):
     legend_legs: list[LegKind] = Field(description="the kinds of leg line drawn in this story, in legend order")
     ui: dict[str, str]
     data: ConfigData
+    host_layers: list[dict] = Field(default_factory=list, description=(
+        "a host app's own layers, as pydeck serializes them (@deck.gl/json: '@@type', camelCase props, '@@=' "
+        "accessors), drawn over the basemap and under the route"))
+    host_view: ConfigHostView | None = None
     start: ConfigStart
     layers: list[ConfigLayer] = Field(description="the story's own layers, drawn at every stop")
 

@@ -76,8 +76,10 @@ def leg_distances(story, route: dict, words: dict) -> list[dict]:
     return out
 
 
-def player_config(bundle: StoryBundle, *, data: dict[str, Any], start: dict[str, Any]) -> dict:
-    """The player's whole input: story text, stop positions and times, credits, data sources, start state."""
+def player_config(bundle: StoryBundle, *, data: dict[str, Any], start: dict[str, Any],
+                  host_layers: list[dict] | None = None, host_view: dict | None = None) -> dict:
+    """The player's whole input: story text, stop positions and times, credits, data sources, start state;
+    a host app's own layers (pydeck's JSON) and whole-trip camera, when it gives them."""
     story, route = bundle.story, bundle.route
     language, words = story.language, ui(story.language)
     meta = route["storymap"]
@@ -175,6 +177,8 @@ def player_config(bundle: StoryBundle, *, data: dict[str, Any], start: dict[str,
         "legend_notes": legend_notes,
         "legend_legs": legend_legs(route),
         "data": data,
+        "host_layers": host_layers or [],
+        "host_view": host_view,
         "start": start,
         "layers": story.built_layers(),
     }

@@ -20,6 +20,8 @@ from storymap.story import display_path
 
 # The story the page opens on when its link names none.
 STORY_ENV = "STORYMAP_STORY"
+# The page's view when its link names none: "check" is the curator's check view (`preview --check`).
+VIEW_ENV = "STORYMAP_VIEW"
 
 
 def page_script() -> Path:
@@ -43,19 +45,24 @@ def streamlit_command(script: Path, stories_dir: Path, geodata_dir: Path, port: 
 
 
 def preview(story: Story | None, stories_dir: Path, geodata_dir: Path, *, port: int = 8501,
-            browser: bool = False, watch: bool = True) -> int:
+            browser: bool = False, watch: bool = True, check: bool = False) -> int:
     """Become the Streamlit server (exec: Ctrl-C, signals and the exit code are its own); returns only on
-    failure. Without `watch`, the page as deployed (`storymap serve`, `make run`)."""
+    failure. Without `watch`, the page as deployed (`storymap serve`, `make run`); with `check`, the page
+    opens on the curator's check view."""
     script = page_script()
     env = dict(os.environ, **{STORIES_ENV: str(stories_dir.resolve()), GEODATA_ENV: str(geodata_dir.resolve())})
     if story is not None:
         env[STORY_ENV] = story.id
+    env.pop(VIEW_ENV, None)
+    if check:
+        env[VIEW_ENV] = "check"
     command = streamlit_command(script, stories_dir, geodata_dir, port, watch)
     if browser:
         command += ["--server.headless", "false"]  # Streamlit opens the browser once it is listening
     what = (f"reruns when a file in {display_path(stories_dir)} or {display_path(geodata_dir)} changes"
             if watch else f"stories in {display_path(stories_dir)}")
-    print(f"{'preview' if watch else 'serve'}: http://localhost:{port}/ ({what}; Ctrl-C stops it)",
+    view = "?view=check" if check else ""
+    print(f"{'preview' if watch else 'serve'}: http://localhost:{port}/{view} ({what}; Ctrl-C stops it)",
           file=sys.stderr, flush=True)
     # From the page's own folder, so Streamlit finds its settings (.streamlit/) and static/ there.
     os.chdir(script.parent)

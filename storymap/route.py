@@ -193,36 +193,69 @@ def build_route(story: Story, located: dict[tuple, Located]) -> dict:
     }
 
 
-def leg_speed_problems(story: Story, located: dict[tuple, Located]) -> list[Problem]:
-    """A located problem for each leg faster than any vehicle of its mode, from its drawn distance and
-    the stops' times in their own time zones: it catches a place geocoded to a namesake far away and
-    a time written in the wrong zone. A stop known only to the day counts from the start of its day
-    (leaving) or to its end (arriving), so only a leg impossible at any time of those days is reported."""
+@dataclass(frozen=True)
+class LegSpeed:
+    """One leg between consecutive stops as the speed check sees it: drawn km, hours, km/h and the limit."""
+
+    stop: int                # the index of the stop the leg arrives at
+    leg: int | None          # its index in story.legs, or None when the story gives no leg
+    mode: str | None
+    km: float
+    hours: float
+    limit_kmh: float
+
+    @property
+    def kmh(self) -> float | None:
+        """The implied average speed; None when the times leave no time at all."""
+        return self.km / self.hours if self.hours > 0 else None
+
+    @property
+    def too_fast(self) -> bool:
+        return self.km >= SPEED_MIN_KM and (self.hours <= 0 or self.km / self.hours > self.limit_kmh)
+
+
+def leg_speeds(story: Story, located: dict[tuple, Located]) -> list[LegSpeed]:
+    """Each leg's drawn distance and implied speed, from the stops' times in their own time zones. A stop
+    known only to the day counts from the start of its day (leaving) or to its end (arriving), so only a
+    leg impossible at any time of those days is too fast. Legs with a point not in `located` are left out."""
     legs_by_pair = {(leg.from_, leg.to): (index, leg) for index, leg in enumerate(story.legs)}
-    problems = []
+    speeds = []
     for index in range(len(story.stops) - 1):
         here, there = story.stops[index], story.stops[index + 1]
         leg_index, leg = legs_by_pair.get((here.id, there.id), (None, None))
-        waypoints = [located[("stops", index, "place")]]
+        paths = [("stops", index, "place")]
         if leg is not None:
-            waypoints += [located[("legs", leg_index, "via", j)] for j in range(len(leg.via))]
-        waypoints.append(located[("stops", index + 1, "place")])
-        km = densify([(w.lat, w.lon) for w in waypoints])[1][-1]
-        leaving, arriving = _instant(story, here, end_of_day=False), _instant(story, there, end_of_day=True)
-        hours = (arriving - leaving).total_seconds() / 3600
-        mode = leg.mode if leg is not None else None
-        limit = MAX_KMH.get(mode, MAX_KMH_ANY)
-        if km < SPEED_MIN_KM or (hours > 0 and km / hours <= limit):
+            paths += [("legs", leg_index, "via", j) for j in range(len(leg.via))]
+        paths.append(("stops", index + 1, "place"))
+        if not all(path in located for path in paths):
             continue
-        field_path = ("legs", leg_index) if leg is not None else ("stops", index + 1, "time" if there.time else "date")
+        km = densify([(located[path].lat, located[path].lon) for path in paths])[1][-1]
+        leaving, arriving = _instant(story, here, end_of_day=False), _instant(story, there, end_of_day=True)
+        mode = leg.mode if leg is not None else None
+        speeds.append(LegSpeed(index + 1, leg_index, mode, km, (arriving - leaving).total_seconds() / 3600,
+                               MAX_KMH.get(mode, MAX_KMH_ANY)))
+    return speeds
+
+
+def leg_speed_problems(story: Story, located: dict[tuple, Located]) -> list[Problem]:
+    """A located problem for each leg faster than any vehicle of its mode (`leg_speeds`): it catches a
+    place geocoded to a namesake far away and a time written in the wrong zone."""
+    problems = []
+    for speed in leg_speeds(story, located):
+        if not speed.too_fast:
+            continue
+        here, there = story.stops[speed.stop - 1], story.stops[speed.stop]
+        km, hours, limit = speed.km, speed.hours, speed.limit_kmh
+        field_path = (("legs", speed.leg) if speed.leg is not None
+                      else ("stops", speed.stop, "time" if there.time else "date"))
         line, col = story.locate_field(field_path)
         at_most = "" if here.time and there.time else "at most "
-        speed = f"is {km / hours:,.0f} km/h" if hours > 0 else "leaves no time at all"
-        vehicle = VEHICLES.get(mode, "anything that carries people")
+        shown = f"is {km / hours:,.0f} km/h" if hours > 0 else "leaves no time at all"
+        vehicle = VEHICLES.get(speed.mode, "anything that carries people")
         problems.append(Problem(
             story.path, line, col, format_path(field_path),
             f"{km:,.0f} km from '{here.id}' ({_when(story, here, 'from 00:00')}) to '{there.id}' "
-            f"({_when(story, there, 'to 24:00')}) in {at_most}{hours:,.2f} h {speed}, faster than {vehicle} "
+            f"({_when(story, there, 'to 24:00')}) in {at_most}{hours:,.2f} h {shown}, faster than {vehicle} "
             f"({limit:,.0f} km/h); check both places' coordinates (a namesake far away?) and both times and "
             "their time zones (a stop's time_zone: is its local zone)"))
     return problems

@@ -76,7 +76,8 @@ def test_built_in_story_gives_the_player_everything_it_draws(monkeypatch):
     assert [s["id"] for s in config["stops"]][:2] == ["khasan", "vostochny"]
     assert config["data"] == {"route": "app/static/kim-russia-2023.route.geojson",
                               "basemap": "app/static/kim-russia-2023.basemap.geojson"}
-    assert config["start"] == {"stop": None, "mode": "page", "autoplay": False, "dwell_override": None, "loop": False}
+    assert config["start"] == {"stop": None, "mode": "page", "autoplay": False, "dwell_override": None, "loop": False,
+                               "sync_url": True, "report_stop": False}  # the page: URL follows, no rerun per step
     khasan = config["stops"][0]
     assert khasan["position"] == [130.64492, 42.43006]  # [lon, lat], from the route file
     assert khasan["when_label"] == "Tuesday 12 September 2023 (time of day not reported)"
@@ -129,7 +130,8 @@ def test_hostile_story_parameter_gets_a_note_and_the_first_story(monkeypatch, va
 def test_presentation_mode(monkeypatch):
     page = open_page(monkeypatch, mode="present", autoplay="1", dwell="5", stop="khasan")
     config = player_config(page)
-    assert config["start"] == {"stop": "khasan", "mode": "present", "autoplay": True, "dwell_override": 5.0, "loop": False}
+    assert config["start"] == {"stop": "khasan", "mode": "present", "autoplay": True, "dwell_override": 5.0, "loop": False,
+                               "sync_url": True, "report_stop": False}
     assert not page.expander and not page.selectbox
     assert any("stToolbar" in m.value for m in page.markdown)  # Streamlit's chrome hidden
 

@@ -88,3 +88,25 @@ def test_serve_is_the_page_on_the_folder_given(served):
             return await viewer.run("story=lisbon-tram-28", keep_text=True)
     run = run_async(session())
     assert run.status == "FINISHED_SUCCESSFULLY" and "The view over Alfama." in "\n".join(run.texts)
+
+
+def test_preview_check_opens_the_check_view(monkeypatch, tmp_path, capsys):
+    """`storymap preview --check` execs the page with STORYMAP_VIEW=check (app.py then shows ?view=check)."""
+    from storymap import preview as module
+    from storymap.cli import main
+
+    seen = {}
+
+    def execve(path, command, env):
+        seen.update(env=env)
+        raise SystemExit(0)
+
+    shutil.copytree(FIXTURE_STORIES, tmp_path / "stories")
+    monkeypatch.setattr(module.os, "execve", execve)
+    monkeypatch.setattr(module.os, "chdir", lambda path: None)
+    monkeypatch.setenv("STORYMAP_VIEW", "stale")
+    for argv, view in ((["preview", "--check"], "check"), (["preview"], None)):
+        with pytest.raises(SystemExit):
+            main([*argv, "--stories", str(tmp_path / "stories")])
+        assert seen["env"].get("STORYMAP_VIEW") == view
+    assert "http://localhost:8501/?view=check (" in capsys.readouterr().err

@@ -21,6 +21,7 @@
     start: () => start,
     state: () => state,
     step: () => step,
+    updateHost: () => updateHost,
     useHost: () => useHost
   });
 
@@ -1140,6 +1141,49 @@
     return layers;
   }
 
+  // src/player/hostlayers.js
+  var HOST_LAYER_CLASSES = ALLOWED_LAYERS;
+  var HOST_ID_PREFIX = "host-";
+  function unknownTypes(json) {
+    return json.map((layer) => layer && layer["@@type"]).filter((type) => !HOST_LAYER_CLASSES.includes(type));
+  }
+  function hostLayers(D2, json) {
+    if (json === void 0 || json === null) return [];
+    if (!Array.isArray(json) || !json.every(isObject)) throw new Unusable("host_layers: expected a list of layers as pydeck writes them");
+    if (json.length === 0) return [];
+    const unknown = unknownTypes(json);
+    if (unknown.length) {
+      throw new Unusable("host_layers: " + unknown.map(String).join(", ") + " is not one of " + HOST_LAYER_CLASSES.join(", "));
+    }
+    const converter = makeConverter(D2);
+    return json.map((layer, i) => {
+      const id = HOST_ID_PREFIX + (layer.id === void 0 ? i : layer.id);
+      try {
+        return convertLayer(converter, { id, deck: Object.assign({}, layer, { id }) });
+      } catch (error) {
+        throw new Unusable("host_layers: " + id + ": " + error.message);
+      }
+    });
+  }
+  function withHostLayers(layers, host2) {
+    if (!host2 || host2.length === 0) return layers;
+    const at = layers.findIndex((layer) => layer.id === "route-ahead");
+    if (at < 0) return layers.concat(host2);
+    return layers.slice(0, at).concat(host2, layers.slice(at));
+  }
+  function hostView(view) {
+    if (view === void 0 || view === null) return null;
+    const ok = isObject(view) && ["latitude", "longitude", "zoom"].every((k) => Number.isFinite(view[k]));
+    if (!ok) throw new Unusable("host_view: expected {latitude, longitude, zoom} numbers");
+    return {
+      latitude: view.latitude,
+      longitude: view.longitude,
+      zoom: view.zoom,
+      pitch: Number.isFinite(view.pitch) ? view.pitch : 0,
+      bearing: Number.isFinite(view.bearing) ? view.bearing : 0
+    };
+  }
+
   // src/player/verify.js
   var TYPOGRAPHIC = new Map(Object.entries({
     "‘": "'",
@@ -1785,6 +1829,7 @@
     return lifted(view, coveredPx(), viewportOf);
   }
   function overviewViewState() {
+    if (state.hostView) return Object.assign({}, state.hostView);
     const rect = state.els.map.getBoundingClientRect();
     const below = state.mode === "present" ? state.els.overlay : state.els.legend;
     const covered = below ? rect.bottom - below.getBoundingClientRect().top : 0;
@@ -1821,7 +1866,7 @@
     const groups = mapStops(state, state.viewState && rect.width > 1 ? new (D()).WebMercatorViewport(Object.assign({}, state.viewState, { width: rect.width, height: rect.height })) : null);
     const layers = buildLayers(D(), state, groups, (index) => onStopClick(index), openCluster);
     syncLabels(state, placeLabels(state), groups);
-    state.deck.setProps({ layers });
+    state.deck.setProps({ layers: withHostLayers(layers, state.hostLayers) });
   }
   function openCluster(members) {
     const rect = state.els.map.getBoundingClientRect();
@@ -1969,6 +2014,7 @@
       root.style.display = "";
       root.style.overflowY = "";
       config = checkConfig(load());
+      setHost(config);
       state.timings.config = performance.now();
       state.config = config;
       state.mode = config.start.mode || "page";
@@ -1995,6 +2041,20 @@
     } catch (error) {
       if (state.run === run) showFailure(error, config);
     }
+  }
+  function setHost(config) {
+    state.hostView = hostView(config.host_view);
+    state.hostLayers = hostLayers(window.deckgl, config.host_layers);
+  }
+  function updateHost(config) {
+    try {
+      setHost(config);
+    } catch (error) {
+      showFailure(error, state.config);
+      return;
+    }
+    if (state.ready && state.index === OVERVIEW2 && !state.animation) flyTo(overviewViewState(), JUMP_MS);
+    redraw();
   }
   function cancelAnimation() {
     if (state.animation) {
@@ -2269,6 +2329,24 @@
     });
   }
 
+  // src/player/hosts/component.js
+  function renderKey(config) {
+    const rest = Object.assign({}, config);
+    delete rest.start;
+    delete rest.host_layers;
+    delete rest.host_view;
+    return (config.start && config.start.mode) + "|" + JSON.stringify(rest);
+  }
+  function stopValue(config, index) {
+    if (index === OVERVIEW || !config.stops[index]) return { index: null, id: null };
+    return { index, id: config.stops[index].id };
+  }
+  function startValue(config) {
+    const index = config.stops.findIndex((stop) => stop.id === config.start.stop);
+    return index < 0 ? { index: null, id: null } : { index, id: config.start.stop };
+  }
+  var sameValue = (a, b) => !!a && !!b && a.index === b.index && a.id === b.id;
+
   // src/player/hosts/streamlit.js
   var FRAME_HEIGHT = 720;
   var MIN_FRAME_HEIGHT = 420;
@@ -2303,7 +2381,16 @@
         }
         postToStreamlit("streamlit:setFrameHeight", { height: frameHeight(height) });
       },
-      syncUrl(stopId) {
+      syncUrl(stopId, index) {
+        const config = state2.config;
+        if (config && config.start.report_stop) {
+          const value = stopValue(config, index);
+          if (!sameValue(value, reported)) {
+            reported = value;
+            postToStreamlit("streamlit:setComponentValue", { value, dataType: "json" });
+          }
+        }
+        if (config && config.start.sync_url === false) return;
         try {
           const top = window.parent;
           top.history.replaceState(top.history.state, "", withStopParam(top.location.href, stopId));
@@ -2315,6 +2402,7 @@
     });
     const onCommand = commandHandler(state2, player, () => performance.now());
     let renderedKey = null;
+    let reported = null;
     const fromHost = (event) => event.isTrusted && window.parent !== window && event.source === window.parent && event.origin === window.location.origin;
     window.addEventListener("message", (event) => {
       if (!fromHost(event)) {
@@ -2339,11 +2427,13 @@
         player.showFailure(error, null);
         return;
       }
-      const key = config.story.id + "|" + config.start.mode + "|" + config.start.stop;
+      const key = renderKey(config);
       if (key === renderedKey && !state2.failure) {
+        if (state2.ready) player.updateHost(config);
         player.setFrameHeight();
         return;
       }
+      reported = renderedKey === null ? startValue(config) : null;
       renderedKey = key;
       player.start(() => config);
     });

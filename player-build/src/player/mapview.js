@@ -9,6 +9,7 @@ import {tooltipText} from './format.js';
 import {touchAction} from './gestures.js';
 import {mapStops, positionLabels, syncLabels} from './labels.js';
 import {buildLayers, placeLabels} from './layers.js';
+import {withHostLayers} from './hostlayers.js';
 import {showHint} from './presenter.js';
 import {state} from './store.js';
 
@@ -104,6 +105,7 @@ function viewportOf(view) {
 export function clearOfCard(view) { return lifted(view, coveredPx(), viewportOf); }
 
 export function overviewViewState() {
+  if (state.hostView) return Object.assign({}, state.hostView);   // the host app's own whole-trip camera
   const rect = state.els.map.getBoundingClientRect();
   const below = state.mode === 'present' ? state.els.overlay : state.els.legend;
   const covered = below ? rect.bottom - below.getBoundingClientRect().top : 0;
@@ -135,7 +137,7 @@ export function redraw() {
     new (D().WebMercatorViewport)(Object.assign({}, state.viewState, {width: rect.width, height: rect.height})) : null);
   const layers = buildLayers(D(), state, groups, (index) => onStopClick(index), openCluster);
   syncLabels(state, placeLabels(state), groups);
-  state.deck.setProps({layers: layers});
+  state.deck.setProps({layers: withHostLayers(layers, state.hostLayers)});
 }
 
 // A cluster opens: the camera zooms in until its stops stand apart (their bounds fitted, at least

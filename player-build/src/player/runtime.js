@@ -9,6 +9,7 @@ import {animateLeg, buildDeck, clearOfCard, flyTo, overviewViewState, redraw} fr
 import {buildMapControls, showDwellItem, showEndCard, updatePresenter} from './presenter.js';
 import {thinTimeline} from './timeline.js';
 import {prepareBasemap} from './layers.js';
+import {hostLayers, hostView} from './hostlayers.js';
 import {state} from './store.js';
 import * as machine from './state.js';
 import {buildDom, helpIsOpen, openHelp, renderChapter, textVersion} from './views.js';
@@ -84,6 +85,7 @@ export async function start(load) {
     root.style.display = '';
     root.style.overflowY = '';
     config = checkConfig(load());
+    setHost(config);
     state.timings.config = performance.now();
     state.config = config;
     state.mode = config.start.mode || 'page';
@@ -110,6 +112,24 @@ export async function start(load) {
   } catch (error) {
     if (state.run === run) showFailure(error, config);
   }
+}
+
+// A host app's own layers and whole-trip view (storymap.streamlit): checked and converted with the
+// config, and replaced in place when the host reruns with the same story.
+function setHost(config) {
+  state.hostView = hostView(config.host_view);
+  state.hostLayers = hostLayers(window.deckgl, config.host_layers);
+}
+
+export function updateHost(config) {
+  try {
+    setHost(config);
+  } catch (error) {
+    showFailure(error, state.config);
+    return;
+  }
+  if (state.ready && state.index === OVERVIEW && !state.animation) flyTo(overviewViewState(), JUMP_MS);
+  redraw();
 }
 
 // ---- navigation and animation -------------------------------------------------------------

@@ -3,10 +3,11 @@
 // Only the app itself, the parent window on this same origin, may talk to the player: any other
 // window holding a reference to the app (a frame or popup on another origin, or another frame of
 // the app) is refused before its message is read. Streamlit's component protocol is these three
-// messages: componentReady and setFrameHeight out, render in.
+// messages: componentReady, setFrameHeight and (when asked) setComponentValue out, render in.
 import {isObject, parseRenderedConfig} from '../config.js';
 import {withStopParam} from '../url.js';
 import {commandHandler} from './commands.js';
+import {renderKey, sameValue, startValue, stopValue} from './component.js';
 
 // The frame is one window of the page tall, in every mode and at every width: the panel scrolls
 // inside it, so the map, the chapter and Previous/Next stay on screen together, and stepping never
@@ -46,7 +47,17 @@ export function installStreamlit(player) {
       try { height = window.parent.innerHeight; } catch (error) { height = FRAME_HEIGHT; }
       postToStreamlit('streamlit:setFrameHeight', {height: frameHeight(height)});
     },
-    syncUrl(stopId) {
+    syncUrl(stopId, index) {
+      const config = state.config;
+      if (config && config.start.report_stop) {
+        // One rerun of the host app per change of stop, and none for arriving where Python said we start.
+        const value = stopValue(config, index);
+        if (!sameValue(value, reported)) {
+          reported = value;
+          postToStreamlit('streamlit:setComponentValue', {value, dataType: 'json'});
+        }
+      }
+      if (config && config.start.sync_url === false) return;   // another app's URL is its own
       try {  // same origin as the app: keep the reader's URL shareable without a server rerun
         const top = window.parent;
         top.history.replaceState(top.history.state, '', withStopParam(top.location.href, stopId));
@@ -56,6 +67,7 @@ export function installStreamlit(player) {
   });
   const onCommand = commandHandler(state, player, () => performance.now());
   let renderedKey = null;
+  let reported = null;   // the stop value Streamlit holds now
   const fromHost = (event) => event.isTrusted && window.parent !== window && event.source === window.parent &&
     event.origin === window.location.origin;
   window.addEventListener('message', (event) => {
@@ -72,9 +84,17 @@ export function installStreamlit(player) {
       player.showFailure(error, null);
       return;
     }
-    const key = config.story.id + '|' + config.start.mode + '|' + config.start.stop;
-    // A rerun with the same story keeps the reader's place (unless the last start-up failed: try again).
-    if (key === renderedKey && !state.failure) { player.setFrameHeight(); return; }
+    const key = renderKey(config);
+    // A rerun with the same story keeps the reader's place (unless the last start-up failed: try again);
+    // the host's own layers and view are replaced in place.
+    if (key === renderedKey && !state.failure) {
+      if (state.ready) player.updateHost(config);
+      player.setFrameHeight();
+      return;
+    }
+    // The first story starts where Python's default value says; a story replaced in this frame (an
+    // edit while previewing) reports its first stop whatever it is, since Streamlit may hold an older one.
+    reported = renderedKey === null ? startValue(config) : null;
     renderedKey = key;
     player.start(() => config);
   });
