@@ -28,6 +28,25 @@ def folders(tmp_path, monkeypatch):
     return tmp_path
 
 
+def points_of(folders) -> int:
+    """The check view's rows: every stop's place and every via-point of the first story."""
+    story = load_story(folders / "stories" / "kim-russia-2023.yaml")
+    return len(story.stops) + sum(len(leg.via) for leg in story.legs)
+
+
+def artyom_via(folders) -> str:
+    story = load_story(folders / "stories" / "kim-russia-2023.yaml")
+    (field,) = [f"legs[{i}].via[{j}]" for i, leg in enumerate(story.legs) for j, point in enumerate(leg.via)
+                if point.query == "Artyom"]
+    return field
+
+
+def drawn_km_to(folders, stop_id: str) -> float:
+    route = json.loads((folders / "geodata" / "kim-russia-2023.route.geojson").read_text(encoding="utf-8"))
+    (km,) = [leg["properties"]["km"] for leg in route["features"] if leg["properties"]["to"] == stop_id]
+    return km
+
+
 def rerun_with(app: AppTest, widget_id: str, **value) -> AppTest:
     """Run again as the browser would after a widget we cannot click here (a component, a selection) sent
     `value` (json_value=..., string_value=...), with every other widget's state as it is."""
@@ -53,7 +72,7 @@ def test_the_example_gives_the_player_its_own_layer_and_asks_for_the_stop_back(f
     assert places["@@type"] == "ScatterplotLayer" and places["id"] == "places"
     assert places["getPosition"] == "@@=[lon, lat]" and places["radiusUnits"] == "pixels"  # quoted: not an accessor
     assert {"field": "legs[0].via[3]", "query": "Ussuriysk", "lat": 43.80467, "lon": 131.95734} in places["data"]
-    assert len(places["data"]) == 58
+    assert len(places["data"]) == points_of(folders)
     assert config["host_view"] is None
     assert config["start"] | {} == {"stop": None, "mode": "page", "autoplay": False, "dwell_override": None,
                                     "loop": False, "sync_url": False, "report_stop": True}
@@ -71,7 +90,7 @@ def test_the_stop_the_player_sends_back_is_what_the_app_shows_and_it_survives_a_
     assert [h.value for h in app.subheader] == ["Komsomolsk-on-Amur aircraft plant"]
     facts = dict(zip(app.dataframe[0].value["what"], app.dataframe[0].value["value"]))
     assert facts["stop"] == "3 of 7 (komsomolsk)" and facts["lat, lon"] == "50.60000, 137.07194"
-    assert facts["leg from the previous stop"] == "965 km"
+    assert facts["leg from the previous stop"] == f"{drawn_km_to(folders, 'komsomolsk'):,.0f} km"
     quotes = load_story(folders / "stories" / "kim-russia-2023.yaml").stops[2].quotes
     assert list(app.dataframe[1].value["quote"]) == [q.text for q in quotes] and quotes
     # The same component (same id and args): the browser keeps its iframe, and the reader's place.
@@ -110,8 +129,8 @@ def test_the_check_view_is_a_table_of_every_place_beside_an_offline_map(folders)
     app = open_check()
     assert not app.exception and not app.error
     (table,) = app.dataframe
-    assert list(table.value.columns) == COLUMNS and len(table.value) == 58
-    assert app.caption[0].value.startswith("58 places and via-points, 0 with a problem")
+    assert list(table.value.columns) == COLUMNS and len(table.value) == points_of(folders)
+    assert app.caption[0].value.startswith(f"{points_of(folders)} places and via-points, 0 with a problem")
     _, spec = deck(app)
     assert [layer["id"] for layer in spec["layers"]] == ["basemap-areas", "basemap-borders", "regions", "points"]
     # No base map from any provider: Streamlit draws none for pydeck's default style with map_provider=None.
@@ -119,26 +138,26 @@ def test_the_check_view_is_a_table_of_every_place_beside_an_offline_map(folders)
     regions = spec["layers"][2]
     assert regions["radiusUnits"] == "meters" and {"lat": 51.85, "lon": 128.3} in \
         [{"lat": c["lat"], "lon": c["lon"]} for c in regions["data"]]
-    assert len(spec["layers"][3]["data"]) == 58
+    assert len(spec["layers"][3]["data"]) == points_of(folders)
 
 
 def test_the_problems_filter_and_the_text_filter(folders):
     app = open_check()
-    assert app.caption[0].value.startswith("58 places and via-points, 0 with a problem")
+    assert app.caption[0].value.startswith(f"{points_of(folders)} places and via-points, 0 with a problem")
     cache = folders / "geodata" / "kim-russia-2023.geocode.json"  # an edit the next run must see
     data = json.loads(cache.read_text(encoding="utf-8"))
     next(e for e in data["places"] if e["query"] == "Artyom").update(lat=40.47, lon=50.33)
     cache.write_text(json.dumps(data), encoding="utf-8")
     app.run()
     assert not app.exception
-    assert app.caption[0].value.startswith("58 places and via-points, 3 with a problem")
+    assert app.caption[0].value.startswith(f"{points_of(folders)} places and via-points, 3 with a problem")
     app.selectbox(key="storymap-check-show").set_value(PROBLEMS_ONLY).run()
-    assert set(app.dataframe[0].value["field"]) == {"stops[6].place", "legs[2].via[12]", "legs[5].via[0]"}
+    assert set(app.dataframe[0].value["field"]) == {"stops[6].place", artyom_via(folders), "legs[5].via[0]"}
     app.selectbox(key="storymap-check-show").set_value("every point").run()
     app.text_input(key="storymap-check-filter").input("ussuri").run()
     assert set(app.dataframe[0].value["query"]) == {"Ussuriysk"} and len(app.dataframe[0].value) == 2  # passed twice
     red = [p for p in deck(app)[1]["layers"][3]["data"] if p["color"] == [200, 30, 30]]
-    assert sorted(p["field"] for p in red) == ["legs[2].via[12]", "legs[5].via[0]", "stops[6].place"]
+    assert sorted(p["field"] for p in red) == sorted([artyom_via(folders), "legs[5].via[0]", "stops[6].place"])
 
 
 def test_choosing_a_row_rings_its_point_and_choosing_a_point_selects_its_row(folders):
