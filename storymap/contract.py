@@ -310,6 +310,27 @@ class ConfigData(_Strict):
     basemap: str | Basemap
 
 
+class ConfigLabelPoint(_Strict):
+    position: Position
+    minzoom: Zoom
+    maxzoom: Zoom
+
+
+class ConfigFramePlace(_Strict):
+    id: str
+    name: str = Field(min_length=1)
+    kind: Literal["country", "sea", "bay"]
+    points: list[ConfigLabelPoint] = Field(min_length=1, description="one is written: its band's nearest the centre")
+
+
+class ConfigFrame(_Strict):
+    """The map's geographic frame (storymap.frame): country and sea names, and the scale bar's units."""
+
+    countries: list[ConfigFramePlace]
+    seas: list[ConfigFramePlace]
+    scale_miles: bool
+
+
 class PlayerConfig(_Strict):
     """The player's whole input."""
 
@@ -327,6 +348,7 @@ class PlayerConfig(_Strict):
     map_credits: list[str]
     legend_notes: list[str]
     legend_rail_traced: bool
+    frame: ConfigFrame
     ui: dict[str, str]
     data: ConfigData
     start: ConfigStart

@@ -253,6 +253,15 @@ class Leg(Strict):
     label: Text | None = None
 
 
+class MapOptions(Strict):
+    """How the story's map frames the trip: the names of its seas and the scale bar's units."""
+
+    sea_names: dict[Annotated[str, Field(pattern=SLUG_PATTERN)], Text] = Field(
+        default_factory=dict, description="a sea's name as this story writes it, by sea id "
+        "(storymap/frame-labels.yaml), e.g. {sea-of-japan: Sea of Japan (East Sea)}")
+    scale_miles: bool = Field(False, description="the scale bar gives miles under the kilometres")
+
+
 class Story(Strict):
     """A whole story file."""
 
@@ -272,6 +281,7 @@ class Story(Strict):
     legs: list[Leg] = Field(default_factory=list)
     disagreements: list[Note] = Field(default_factory=list, description="story-wide notes on where sources differ")
     corrections: list[Correction] = Field(default_factory=list, description="changes since publication, oldest first")
+    map: MapOptions = Field(default_factory=MapOptions, description="the map's sea names and scale units")
 
     _path: str = PrivateAttr(default="")
     _source_texts: dict[str, str] = PrivateAttr(default_factory=dict)

@@ -111,7 +111,7 @@ function buildLegend(c) {
     ['swatch', 'var(--route-done)', ui.route_travelled],
     ['swatch', 'var(--route-ahead)', ui.route_ahead],
     ['dot', null, ui.stop_marker],
-    ['swatch thin', 'var(--border)', ui.border],
+    ['swatch border', null, ui.border],   // drawn as the map draws it: a thin line on its casing
   ];
   if (c.legend_rail_traced) {
     items.splice(2, 0, ['swatch', 'repeating-linear-gradient(90deg, var(--route-ahead) 0 4px, transparent 4px 6px)', ui.rail_traced]);
