@@ -314,6 +314,8 @@ class ConfigLabelPoint(_Strict):
     position: Position
     minzoom: Zoom
     maxzoom: Zoom
+    side: Literal["center", "left", "right", "above", "below"] = Field(
+        description="the name centred on its point, or ending at it on this side")
 
 
 class ConfigFramePlace(_Strict):

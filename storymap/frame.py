@@ -36,6 +36,7 @@ class LabelPoint(_Strict):
     lon: Annotated[float, Field(ge=-180, le=180)]
     minzoom: Annotated[float, Field(ge=0, le=24)]
     maxzoom: Annotated[float, Field(ge=0, le=24)]
+    side: Literal["center", "left", "right", "above", "below"] = "center"
 
 
 class FramePlace(_Strict):
@@ -98,7 +99,8 @@ def frame_config(box: dict, sea_names: dict[str, str], scale_miles: bool) -> dic
                 # deck.gl takes [lon, lat]; the band is [minzoom, maxzoom).
                 out.append({"id": place.id, "name": names.get(place.id, place.name),
                             "kind": "country" if country else place.kind,
-                            "points": [{"position": [p.lon, p.lat], "minzoom": p.minzoom, "maxzoom": p.maxzoom}
+                            "points": [{"position": [p.lon, p.lat], "minzoom": p.minzoom, "maxzoom": p.maxzoom,
+                                        "side": p.side}
                                        for p in points]})
         return out
 

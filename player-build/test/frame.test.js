@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {frameItems, frameKey, nearestPerGroup} from '../src/player/frame.js';
+import {layoutLabels} from '../src/player/collide.js';
+import {frameItems, frameKey, nearestFirst} from '../src/player/frame.js';
 import {labelItems} from '../src/player/labels.js';
 
 const frame = {
@@ -26,16 +27,25 @@ test('the key changes exactly when the bands in use change', () => {
   assert.notEqual(frameKey(frame, 7.9), frameKey(frame, 8));
 });
 
-const label = (group, x, y) => ({item: {group}, x, y});
+const label = (group, x, y) => ({item: {group}, group, x, y, w: 60, h: 16, sides: ['below'], gap: -8, must: false});
 
-test('of a name\'s points on the map, the one nearest the centre is laid out; names without a group all are', () => {
+test('a name\'s points on the map are tried nearest the centre first; names without a group keep their place', () => {
   const far = label('ru', 50, 50);
   const near = label('ru', 300, 220);
   const off = label('ru', 400, 300);      // nearer still, but off the map (400 x 300, a 24 px margin)
-  const stop = {item: {}, x: 390, y: 290};
-  const sea = label('sea', 30, 280);
-  assert.deepEqual(nearestPerGroup([far, near, off, stop, sea], 400, 300, 24), [near, stop]);
-  assert.deepEqual(nearestPerGroup([far], 400, 300, 24), [far]);
+  const stop = Object.assign(label(undefined, 390, 290), {item: {}});
+  const sea = label('sea', 10, 280);      // its only point off the map
+  assert.deepEqual(nearestFirst([far, stop, near, off, sea], 400, 300, 24), [near, stop, far]);
+});
+
+test('a name is written once: at its nearest point that fits, else at the next', () => {
+  const near = label('ru', 200, 150);
+  const next = label('ru', 100, 60);
+  assert.deepEqual(layoutLabels([near, next], 400, 300, []).map((b) => !!b), [true, false]);
+  // The nearest point is under an obstacle (the stop's name): the name goes to the next point.
+  const placed = layoutLabels([near, next], 400, 300, [{x: 150, y: 130, w: 100, h: 40}]);
+  assert.deepEqual(placed.map((b) => !!b), [false, true]);
+  assert.deepEqual(placed[1].box, {x: 70, y: 52, w: 60, h: 16});
 });
 
 test('frame names are placed after the stops and before the towns, centred on their point', () => {

@@ -603,16 +603,19 @@
   }
   function layoutLabels(labels, width, height, obstacles) {
     const taken = obstacles.slice();
+    const written = /* @__PURE__ */ new Set();
     const free = (box) => {
       const spaced = { x: box.x - SPACE_PX, y: box.y, w: box.w + 2 * SPACE_PX, h: box.h };
       return inside(box, width, height) && !taken.some((other) => overlaps(spaced, other));
     };
     return labels.map((label) => {
       if (!(label.x >= 0 && label.x <= width && label.y >= 0 && label.y <= height)) return null;
+      if (label.group && written.has(label.group)) return null;
       for (const side of label.sides) {
         const box2 = anchorBox(side, label.x, label.y, label.w, label.h, label.gap);
         if (free(box2)) {
           taken.push(box2);
+          if (label.group) written.add(label.group);
           return { box: box2, side };
         }
       }
@@ -654,7 +657,16 @@
     for (const place of frame.countries.concat(frame.seas)) {
       for (const point of place.points) {
         if (zoom >= point.minzoom && zoom < point.maxzoom) {
-          items.push({ position: point.position, text: place.name, kind: "frame " + place.kind, group: place.id });
+          const centred = !point.side || point.side === "center";
+          items.push({
+            position: point.position,
+            text: place.name,
+            kind: "frame " + place.kind,
+            group: place.id,
+            sides: [centred ? "below" : point.side],
+            gap: 0,
+            centred
+          });
         }
       }
     }
@@ -670,20 +682,30 @@
     }
     return bits.join(",");
   }
-  function nearestPerGroup(labels, width, height, margin) {
-    const best = /* @__PURE__ */ new Map();
+  function nearestFirst(labels, width, height, margin) {
     const cx = width / 2;
     const cy = height / 2;
+    const on = (l) => l.x >= margin && l.x <= width - margin && l.y >= margin && l.y <= height - margin;
+    const sorted = /* @__PURE__ */ new Map();
     for (const label of labels) {
       const group = label.item.group;
-      if (!group) continue;
-      const on = label.x >= margin && label.x <= width - margin && label.y >= margin && label.y <= height - margin;
-      if (!on) continue;
-      const d = Math.hypot(label.x - cx, label.y - cy);
-      if (!best.has(group) || d < best.get(group).d) best.set(group, { label, d });
+      if (!group || !on(label)) continue;
+      if (!sorted.has(group)) sorted.set(group, []);
+      sorted.get(group).push(label);
     }
-    const chosen = new Set([...best.values()].map((b) => b.label));
-    return labels.filter((label) => !label.item.group || chosen.has(label));
+    for (const list of sorted.values()) list.sort((a, b) => Math.hypot(a.x - cx, a.y - cy) - Math.hypot(b.x - cx, b.y - cy));
+    const next = new Map([...sorted.keys()].map((g) => [g, 0]));
+    const out = [];
+    for (const label of labels) {
+      const group = label.item.group;
+      if (!group) out.push(label);
+      else if (on(label)) {
+        const i = next.get(group);
+        next.set(group, i + 1);
+        out.push(sorted.get(group)[i]);
+      }
+    }
+    return out;
   }
 
   // src/player/labels.js
@@ -726,7 +748,7 @@
       });
     }
     for (const c of groups.clusters) items.push({ position: c.position, text: String(c.count), kind: "cluster", fixed: true });
-    for (const f of frame || []) items.push(Object.assign({ sides: ["below"], gap: 0, must: false, centred: true }, f));
+    for (const f of frame || []) items.push(Object.assign({ must: false }, f));
     for (const f of places) {
       items.push({ position: f.geometry.coordinates, text: f.properties.name, kind: "place", sides: PLACE_SIDES, gap: PLACE_GAP, must: false });
     }
@@ -788,10 +810,10 @@
         placed.push({ item, box: inside(box, viewport.width, viewport.height) ? box : null });
         continue;
       }
-      free.push({ item, x, y, w: item.w, h: item.h, sides: item.sides, gap: item.gap, must: item.must });
+      free.push({ item, x, y, w: item.w, h: item.h, sides: item.sides, gap: item.gap, must: item.must, group: item.group });
     }
     const obstacles = markerBoxes(viewport, groups, state2.index).concat(coveredBoxes(state2));
-    const laid = nearestPerGroup(free, viewport.width, viewport.height, FRAME_MARGIN_PX);
+    const laid = nearestFirst(free, viewport.width, viewport.height, FRAME_MARGIN_PX);
     const layout = layoutLabels(laid, viewport.width, viewport.height, obstacles);
     const boxes = new Map(laid.map((label, i) => [label, layout[i] && layout[i].box]));
     free.forEach((label) => placed.push({ item: label.item, box: boxes.get(label) }));
@@ -1783,8 +1805,8 @@
         if (changed && !state.animation) redraw();
       },
       onAfterRender: () => {
-        positionLabels(state);
         updateMapFrame(state);
+        positionLabels(state);
         state.frames += 1;
         if (!state.timings.frame) {
           state.timings.frame = performance.now();

@@ -13,7 +13,10 @@ export function frameItems(frame, zoom) {
   for (const place of frame.countries.concat(frame.seas)) {
     for (const point of place.points) {
       if (zoom >= point.minzoom && zoom < point.maxzoom) {
-        items.push({position: point.position, text: place.name, kind: 'frame ' + place.kind, group: place.id});
+        // Centred (the gap is set to minus half the height once measured), or ending at the point.
+        const centred = !point.side || point.side === 'center';
+        items.push({position: point.position, text: place.name, kind: 'frame ' + place.kind, group: place.id,
+                    sides: [centred ? 'below' : point.side], gap: 0, centred});
       }
     }
   }
@@ -30,20 +33,32 @@ export function frameKey(frame, zoom) {
   return bits.join(',');
 }
 
-// Of labels [{item: {group}, x, y}] (screen pixels), those to lay out: every label without a group,
-// and per group the one nearest the centre of a width x height map whose point is on it (a margin in).
-export function nearestPerGroup(labels, width, height, margin) {
-  const best = new Map();
+// Labels [{item: {group}, x, y}] (screen pixels) in the order to lay them out: every label without a
+// group where it was; a group's labels whose point is on the width x height map (a margin in), nearest
+// the centre first, in the slots the group had. collide.js layoutLabels then writes the first of each
+// group that fits and skips the rest.
+export function nearestFirst(labels, width, height, margin) {
   const cx = width / 2;
   const cy = height / 2;
+  const on = (l) => l.x >= margin && l.x <= width - margin && l.y >= margin && l.y <= height - margin;
+  const sorted = new Map();
   for (const label of labels) {
     const group = label.item.group;
-    if (!group) continue;
-    const on = label.x >= margin && label.x <= width - margin && label.y >= margin && label.y <= height - margin;
-    if (!on) continue;
-    const d = Math.hypot(label.x - cx, label.y - cy);
-    if (!best.has(group) || d < best.get(group).d) best.set(group, {label, d});
+    if (!group || !on(label)) continue;
+    if (!sorted.has(group)) sorted.set(group, []);
+    sorted.get(group).push(label);
   }
-  const chosen = new Set([...best.values()].map((b) => b.label));
-  return labels.filter((label) => !label.item.group || chosen.has(label));
+  for (const list of sorted.values()) list.sort((a, b) => Math.hypot(a.x - cx, a.y - cy) - Math.hypot(b.x - cx, b.y - cy));
+  const next = new Map([...sorted.keys()].map((g) => [g, 0]));
+  const out = [];
+  for (const label of labels) {
+    const group = label.item.group;
+    if (!group) out.push(label);
+    else if (on(label)) {
+      const i = next.get(group);
+      next.set(group, i + 1);
+      out.push(sorted.get(group)[i]);
+    }
+  }
+  return out;
 }

@@ -6,7 +6,7 @@
 // decides where each goes, or that it is not shown).
 import {el} from './dom.js';
 import {clusterStops, inside, layoutLabels, markerBox} from './collide.js';
-import {frameItems, frameKey, nearestPerGroup} from './frame.js';
+import {frameItems, frameKey, nearestFirst} from './frame.js';
 
 export const MARKER_RADIUS = 7;       // a stop's marker (layers.js draws it at these radii)
 export const CURRENT_RADIUS = 11;
@@ -47,8 +47,7 @@ export function labelItems(places, groups, currentIndex, frame) {
                 gap: (current ? CURRENT_RADIUS : MARKER_RADIUS) + 5, must: current});
   }
   for (const c of groups.clusters) items.push({position: c.position, text: String(c.count), kind: 'cluster', fixed: true});
-  // Centred on their point (the gap is set to half the height once measured).
-  for (const f of frame || []) items.push(Object.assign({sides: ['below'], gap: 0, must: false, centred: true}, f));
+  for (const f of frame || []) items.push(Object.assign({must: false}, f));
   for (const f of places) {
     items.push({position: f.geometry.coordinates, text: f.properties.name, kind: 'place', sides: PLACE_SIDES, gap: PLACE_GAP, must: false});
   }
@@ -118,11 +117,11 @@ export function positionLabels(state) {
       placed.push({item, box: inside(box, viewport.width, viewport.height) ? box : null});
       continue;
     }
-    free.push({item, x, y, w: item.w, h: item.h, sides: item.sides, gap: item.gap, must: item.must});
+    free.push({item, x, y, w: item.w, h: item.h, sides: item.sides, gap: item.gap, must: item.must, group: item.group});
   }
   const obstacles = markerBoxes(viewport, groups, state.index).concat(coveredBoxes(state));
-  // Each frame name at one of its points (frame.js); the others are hidden.
-  const laid = nearestPerGroup(free, viewport.width, viewport.height, FRAME_MARGIN_PX);
+  // Each frame name at the first of its points, nearest the centre, that fits (frame.js); the others are hidden.
+  const laid = nearestFirst(free, viewport.width, viewport.height, FRAME_MARGIN_PX);
   const layout = layoutLabels(laid, viewport.width, viewport.height, obstacles);
   const boxes = new Map(laid.map((label, i) => [label, layout[i] && layout[i].box]));
   free.forEach((label) => placed.push({item: label.item, box: boxes.get(label)}));

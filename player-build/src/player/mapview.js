@@ -71,8 +71,8 @@ export function buildDeck(stopClicked) {
       if (changed && !state.animation) redraw();
     },
     onAfterRender: () => {
+      updateMapFrame(state);     // first: the locator shown or hidden is an obstacle for the names
       positionLabels(state);
-      updateMapFrame(state);
       state.frames += 1;
       if (!state.timings.frame) { state.timings.frame = performance.now(); whenIdle(warmTrips); }
     },
