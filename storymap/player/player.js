@@ -1166,7 +1166,9 @@
     const stop = state2.index === OVERVIEW ? null : state2.config.stops[state2.index];
     const keep = stop ? viewport.project(stop.position) : null;
     const box = stop ? insetBox(viewport.width, viewport.height, loc.w, loc.h, top, MARGIN_PX, keep, STOP_CLEAR_PX) : null;
-    const shown = !!box && !state2.animation;
+    const card = state2.els.overlay && state2.els.overlay.offsetParent ? state2.els.overlay.getBoundingClientRect() : null;
+    const underCard = box && card && card.height && card.top - map.top < box.y + box.h && card.right - map.left > box.x;
+    const shown = !!box && !underCard && !state2.animation;
     if (shown !== loc.shown) {
       state2.els.locator.hidden = !shown;
       loc.shown = shown;

@@ -87,7 +87,10 @@ function updateLocator(state, viewport, map) {
   const stop = state.index === OVERVIEW ? null : state.config.stops[state.index];
   const keep = stop ? viewport.project(stop.position) : null;
   const box = stop ? insetBox(viewport.width, viewport.height, loc.w, loc.h, top, MARGIN_PX, keep, STOP_CLEAR_PX) : null;
-  const shown = !!box && !state.animation;
+  // Never over the presenter's quote card (on a short screen the card can reach up to it).
+  const card = state.els.overlay && state.els.overlay.offsetParent ? state.els.overlay.getBoundingClientRect() : null;
+  const underCard = box && card && card.height && card.top - map.top < box.y + box.h && card.right - map.left > box.x;
+  const shown = !!box && !underCard && !state.animation;
   if (shown !== loc.shown) { state.els.locator.hidden = !shown; loc.shown = shown; }
   if (!shown) return;
   state.els.locator.style.top = box.y + 'px';
