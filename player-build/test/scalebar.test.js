@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {EARTH_CIRCUMFERENCE_M, MILE_M, lengthText, metresPerPixel, niceLength, scaleBars} from '../src/player/scalebar.js';
+import {EARTH_CIRCUMFERENCE_M, MILE_M, barBottom, lengthText, metresPerPixel, niceLength, scaleBars} from '../src/player/scalebar.js';
 
 test('a pixel at zoom 0 on the equator is the circumference over 512 px, and halves per zoom level', () => {
   assert.ok(Math.abs(metresPerPixel(0, 0) - EARTH_CIRCUMFERENCE_M / 512) < 1e-6);
@@ -50,4 +50,17 @@ test('miles only when the story asks, each bar its own round length', () => {
 
 test('lengths are written as a reader expects', () => {
   assert.deepEqual([0.5, 2, 1000, 2000].map(lengthText), ['0.5', '2', '1,000', '2,000']);
+});
+
+const rect = (left, top, width, height) => ({left, top, width, height, right: left + width, bottom: top + height});
+
+test('the bar keeps to the foot of the map unless the legend or the card is there; then it goes above it', () => {
+  const map = rect(0, 0, 390, 338);
+  const bar = {width: 90, height: 18};
+  assert.equal(barBottom(map, bar, [], 8), 8);
+  assert.equal(barBottom(rect(0, 0, 886, 900), bar, [rect(8, 780, 300, 110)], 8), 8);   // a wide screen's legend, on the left
+  assert.equal(barBottom(map, bar, [rect(8, 265, 374, 65)], 8), 338 - 265 + 6); // a phone's legend spans the map
+  assert.equal(barBottom(map, bar, [rect(8, 8, 374, 60)], 8), 8);               // presentation: the legend is at the top
+  // The legend, then the quote card above it: the bar clears both.
+  assert.equal(barBottom(map, bar, [rect(8, 300, 374, 30), rect(24, 150, 342, 140)], 8), 338 - 150 + 6);
 });

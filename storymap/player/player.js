@@ -99,6 +99,21 @@
   function expect(ok, where, what) {
     if (!ok) throw new Unusable(where + ": expected " + what);
   }
+  function checkFrame(c) {
+    expect(
+      ["scale_km", "scale_mi", "scale_label", "locator_label"].every((key) => isText(c.ui[key])),
+      "config.ui",
+      "the scale bar's and the locator's words (scale_km, scale_mi, scale_label, locator_label)"
+    );
+    const isPoint = (p) => isObject(p) && isPosition(p.position) && isNumber(p.minzoom) && isNumber(p.maxzoom);
+    const isPlace = (p) => isObject(p) && isText(p.id) && isText(p.name) && isText(p.kind) && isListOf(p.points, isPoint);
+    const f = c.frame;
+    expect(
+      isObject(f) && isListOf(f.countries, isPlace) && isListOf(f.seas, isPlace) && typeof f.scale_miles === "boolean",
+      "config.frame",
+      "{countries, seas, scale_miles}: names with label points {position, minzoom, maxzoom}"
+    );
+  }
   function checkConfig(c) {
     expect(isObject(c), "config", "an object");
     expect(
@@ -158,6 +173,7 @@
     for (const key of ["map_credits", "legend_notes"]) expect(isListOf(c[key], isText), "config." + key, "a list of text");
     expect(c.credits === null || isText(c.credits), "config.credits", "text or null");
     expect(typeof c.legend_rail_traced === "boolean", "config.legend_rail_traced", "true or false");
+    checkFrame(c);
     const isSource = (v) => v !== null && typeof v === "object" || typeof v === "string" && /^[A-Za-z0-9_][A-Za-z0-9_./-]{0,300}$/.test(v) && !v.includes("..");
     expect(
       isObject(c.data) && isSource(c.data.route) && isSource(c.data.basemap),
@@ -1086,6 +1102,16 @@
   function lengthText(value) {
     return value >= 1 ? Math.round(value).toLocaleString("en-US") : String(Number(value.toPrecision(1)));
   }
+  function barBottom(map, bar, obstacles, margin) {
+    let bottom = margin;
+    for (const r of obstacles) {
+      const top = map.bottom - bottom - bar.height;
+      if (r.width && r.right > map.right - margin - bar.width && r.top < map.bottom - bottom && r.bottom > top) {
+        bottom = Math.max(bottom, map.bottom - r.top + 6);
+      }
+    }
+    return bottom;
+  }
 
   // src/player/mapframe.js
   var MARGIN_PX = 8;
@@ -1128,19 +1154,12 @@
     }
   }
   function placeScaleBar(state2, map, bar) {
-    let bottom = MARGIN_PX;
-    for (const name of ["legend", "overlay"]) {
-      const node = state2.els[name];
-      const r = node && node.offsetParent ? node.getBoundingClientRect() : null;
-      if (r && r.width && r.right > map.right - MARGIN_PX - bar.width && r.top < map.bottom - bottom) {
-        bottom = Math.max(bottom, map.bottom - r.top + 6);
-      }
-    }
-    state2.els.scaleBar.style.bottom = bottom + "px";
+    const obstacles = ["legend", "overlay"].map((name) => state2.els[name]).filter((node) => node && node.offsetParent).map((node) => node.getBoundingClientRect());
+    state2.els.scaleBar.style.bottom = barBottom(map, bar, obstacles, MARGIN_PX) + "px";
   }
   function updateScaleBar(state2, viewport, map) {
     const ui = state2.config.ui;
-    const bars = scaleBars(viewport.zoom, viewport.latitude, SCALE_MAX_PX, state2.config.frame.scale_miles);
+    const bars = scaleBars(viewport.zoom, viewport.latitude, SCALE_MAX_PX, !!(state2.config.frame && state2.config.frame.scale_miles));
     const text = bars.map((b) => `${b.value}${b.unit}:${b.px.toFixed(0)}`).join(" ");
     if (text !== state2.scaleText) {
       state2.scaleText = text;

@@ -5,7 +5,7 @@
 import {tripBounds} from './camera.js';
 import {el, svg} from './dom.js';
 import {insetBox, locatorAspect, locatorProjection, ringsPath, viewBox} from './locator.js';
-import {SCALE_MAX_PX, lengthText, scaleBars} from './scalebar.js';
+import {SCALE_MAX_PX, barBottom, lengthText, scaleBars} from './scalebar.js';
 import {OVERVIEW} from './state.js';
 
 const MARGIN_PX = 8;
@@ -48,22 +48,16 @@ function viewportOf(state) {
 }
 
 // The bar right-aligned at the foot of the map, lifted above the legend or the quote card when either
-// reaches under it.
+// lies where it would be (a phone's legend spans the map; in presentation mode the legend is at the top).
 function placeScaleBar(state, map, bar) {
-  let bottom = MARGIN_PX;
-  for (const name of ['legend', 'overlay']) {
-    const node = state.els[name];
-    const r = node && node.offsetParent ? node.getBoundingClientRect() : null;
-    if (r && r.width && r.right > map.right - MARGIN_PX - bar.width && r.top < map.bottom - bottom) {
-      bottom = Math.max(bottom, map.bottom - r.top + 6);
-    }
-  }
-  state.els.scaleBar.style.bottom = bottom + 'px';
+  const obstacles = ['legend', 'overlay'].map((name) => state.els[name])
+    .filter((node) => node && node.offsetParent).map((node) => node.getBoundingClientRect());
+  state.els.scaleBar.style.bottom = barBottom(map, bar, obstacles, MARGIN_PX) + 'px';
 }
 
 function updateScaleBar(state, viewport, map) {
   const ui = state.config.ui;
-  const bars = scaleBars(viewport.zoom, viewport.latitude, SCALE_MAX_PX, state.config.frame.scale_miles);
+  const bars = scaleBars(viewport.zoom, viewport.latitude, SCALE_MAX_PX, !!(state.config.frame && state.config.frame.scale_miles));
   const text = bars.map((b) => `${b.value}${b.unit}:${b.px.toFixed(0)}`).join(' ');
   if (text !== state.scaleText) {
     state.scaleText = text;

@@ -34,3 +34,16 @@ export function scaleBars(zoom, latitude, maxPx, miles) {
 export function lengthText(value) {
   return value >= 1 ? Math.round(value).toLocaleString('en-US') : String(Number(value.toPrecision(1)));
 }
+
+// The bar's distance from the map's foot (CSS bottom, px): `margin`, or above any obstacle (the
+// legend, the quote card: client rects) that lies where the bar would be, right-aligned `margin` in.
+export function barBottom(map, bar, obstacles, margin) {
+  let bottom = margin;
+  for (const r of obstacles) {
+    const top = map.bottom - bottom - bar.height;
+    if (r.width && r.right > map.right - margin - bar.width && r.top < map.bottom - bottom && r.bottom > top) {
+      bottom = Math.max(bottom, map.bottom - r.top + 6);
+    }
+  }
+  return bottom;
+}
