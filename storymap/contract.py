@@ -315,7 +315,7 @@ class ConfigLabelPoint(_Strict):
     minzoom: Zoom
     maxzoom: Zoom
     side: Literal["center", "left", "right", "above", "below"] = Field(
-        description="the name centred on its point, or ending at it on this side")
+        "center", description="the name centred on its point, or ending at it on this side")
 
 
 class ConfigFramePlace(_Strict):

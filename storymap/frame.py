@@ -87,6 +87,12 @@ def _inside(point: LabelPoint, box: dict) -> bool:
     return box["south"] <= point.lat <= box["north"] and box["west"] <= point.lon <= box["east"]
 
 
+def _point(p: LabelPoint) -> dict:
+    # A centred name says nothing about its side: the page's args per rerun are on a budget.
+    side = {} if p.side == "center" else {"side": p.side}
+    return {"position": [p.lon, p.lat], "minzoom": p.minzoom, "maxzoom": p.maxzoom, **side}
+
+
 def frame_config(box: dict, sea_names: dict[str, str], scale_miles: bool) -> dict:
     """The frame as the player draws it: the names with label points in the basemap's box, [lon, lat]."""
     labels = frame_labels()
@@ -99,9 +105,7 @@ def frame_config(box: dict, sea_names: dict[str, str], scale_miles: bool) -> dic
                 # deck.gl takes [lon, lat]; the band is [minzoom, maxzoom).
                 out.append({"id": place.id, "name": names.get(place.id, place.name),
                             "kind": "country" if country else place.kind,
-                            "points": [{"position": [p.lon, p.lat], "minzoom": p.minzoom, "maxzoom": p.maxzoom,
-                                        "side": p.side}
-                                       for p in points]})
+                            "points": [_point(p) for p in points]})
         return out
 
     return {"countries": places(labels.countries, {}, True), "seas": places(labels.seas, sea_names, False),

@@ -1117,6 +1117,7 @@
   var MARGIN_PX = 8;
   var STOP_CLEAR_PX = 40;
   var PHONE_WIDTH_PX = 500;
+  var LOCATOR_ZOOM = 3;
   function locatorSize(mapWidth, bounds) {
     const w = mapWidth < PHONE_WIDTH_PX ? 88 : 136;
     return { w, h: Math.round(w * Math.min(1.2, Math.max(0.55, locatorAspect(bounds)))) };
@@ -1131,7 +1132,7 @@
     const mapWidth = els.map.getBoundingClientRect().width;
     const { w, h } = locatorSize(mapWidth, bounds);
     const project = locatorProjection(bounds, w, h, 0.35);
-    const rings = (kind) => state2.bands.overview.areas.filter((f) => f.properties.layer === kind).flatMap((f) => f.geometry.type === "Polygon" ? f.geometry.coordinates : f.geometry.coordinates.flat());
+    const rings = (kind) => state2.basemap.features.filter((f) => f.properties.layer === kind && f.properties.minzoom <= LOCATOR_ZOOM && f.properties.maxzoom > LOCATOR_ZOOM).flatMap((f) => f.geometry.type === "Polygon" ? f.geometry.coordinates : f.geometry.coordinates.flat());
     const routeD = state2.route.features.map((leg) => "M" + leg.geometry.coordinates.map((p) => project(p).map((v) => v.toFixed(1)).join(" ")).join("L")).join("");
     els.locatorBox = svg("rect", { class: "locator-view" });
     els.locator = el("div", { class: "locator", role: "img", "aria-label": ui.locator_label });

@@ -11,6 +11,7 @@ import {OVERVIEW} from './state.js';
 const MARGIN_PX = 8;
 const STOP_CLEAR_PX = 40;          // the current stop's marker and the start of its name
 const PHONE_WIDTH_PX = 500;
+const LOCATOR_ZOOM = 3;            // the locator shows the basemap as drawn at about this zoom
 
 function locatorSize(mapWidth, bounds) {
   const w = mapWidth < PHONE_WIDTH_PX ? 88 : 136;
@@ -28,7 +29,9 @@ export function buildMapFrame(state) {
   const mapWidth = els.map.getBoundingClientRect().width;
   const {w, h} = locatorSize(mapWidth, bounds);
   const project = locatorProjection(bounds, w, h, 0.35);
-  const rings = (kind) => state.bands.overview.areas.filter((f) => f.properties.layer === kind)
+  // The land and lakes the basemap draws at LOCATOR_ZOOM (whatever its zoom bands), as rings.
+  const rings = (kind) => state.basemap.features.filter((f) => f.properties.layer === kind &&
+      f.properties.minzoom <= LOCATOR_ZOOM && f.properties.maxzoom > LOCATOR_ZOOM)
     .flatMap((f) => (f.geometry.type === 'Polygon' ? f.geometry.coordinates : f.geometry.coordinates.flat()));
   const routeD = state.route.features.map((leg) => 'M' + leg.geometry.coordinates.map((p) => project(p).map((v) => v.toFixed(1))
     .join(' ')).join('L')).join('');
