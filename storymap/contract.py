@@ -363,6 +363,29 @@ class ConfigHostView(_Strict):
     bearing: Annotated[float, Field(ge=-360, le=360, allow_inf_nan=False)] = 0.0
 
 
+class ConfigLabelPoint(_Strict):
+    position: Position
+    minzoom: Zoom
+    maxzoom: Zoom
+    side: Literal["center", "left", "right", "above", "below"] = Field(
+        "center", description="the name centred on its point, or ending at it on this side")
+
+
+class ConfigFramePlace(_Strict):
+    id: str
+    name: str = Field(min_length=1)
+    kind: Literal["country", "sea", "bay"]
+    points: list[ConfigLabelPoint] = Field(min_length=1, description="one is written: its band's nearest the centre")
+
+
+class ConfigFrame(_Strict):
+    """The map's geographic frame (storymap.frame): country and sea names, and the scale bar's units."""
+
+    countries: list[ConfigFramePlace]
+    seas: list[ConfigFramePlace]
+    scale_miles: bool
+
+
 class PlayerConfig(_Strict):
     """The player's whole input."""
 
@@ -380,6 +403,7 @@ class PlayerConfig(_Strict):
     map_credits: list[str]
     legend_notes: list[str]
     legend_legs: list[LegKind] = Field(description="the kinds of leg line drawn in this story, in legend order")
+    frame: ConfigFrame
     ui: dict[str, str]
     data: ConfigData
     host_layers: list[dict] = Field(default_factory=list, description=(

@@ -16,6 +16,7 @@ from typing import Any
 
 from storymap.catalog import StoryBundle
 from storymap.contract import PLAYER_CONFIG_VERSION
+from storymap.frame import frame_config
 from storymap.locate import data_credits
 from storymap.receipts import json_ld, methods, quote_receipt, sources_list
 from storymap.text import attribution
@@ -176,6 +177,8 @@ def player_config(bundle: StoryBundle, *, data: dict[str, Any], start: dict[str,
         "ui": words,
         "legend_notes": legend_notes,
         "legend_legs": legend_legs(route),
+        # Country and sea names inside the basemap's box, and the scale bar's units.
+        "frame": frame_config(bundle.basemap["storymap"]["box"], story.map.sea_names, story.map.scale_miles),
         "data": data,
         "host_layers": host_layers or [],
         "host_view": host_view,

@@ -303,6 +303,15 @@ class Leg(Strict):
     distance: Distance | None = Field(None, description="the published distance of the leg, with its reference")
 
 
+class MapOptions(Strict):
+    """How the story's map frames the trip: the names of its seas and the scale bar's units."""
+
+    sea_names: dict[Annotated[str, Field(pattern=SLUG_PATTERN)], Text] = Field(
+        default_factory=dict, description="a sea's name as this story writes it, by sea id "
+        "(storymap/frame-labels.yaml), e.g. {sea-of-japan: Sea of Japan (East Sea)}")
+    scale_miles: bool = Field(False, description="the scale bar gives miles under the kilometres")
+
+
 class Story(Strict):
     """A whole story file."""
 
@@ -324,6 +333,7 @@ class Story(Strict):
     corrections: list[Correction] = Field(default_factory=list, description="changes since publication, oldest first")
     layers: list[StoryLayer] = Field(default_factory=list, description="map layers drawn throughout the story, "
                                                                         "above the basemap and below the route")
+    map: MapOptions = Field(default_factory=MapOptions, description="the map's sea names and scale units")
 
     _path: str = PrivateAttr(default="")
     _source_texts: dict[str, str] = PrivateAttr(default_factory=dict)

@@ -23,6 +23,7 @@ import pydantic
 
 from storymap.errors import Problem, StoryError
 from storymap.files import DataFileError, read_limited
+from storymap.frame import sea_name_problem
 from storymap.layers import check_story_layers
 from storymap.limits import MAX_SOURCE_TEXT_BYTES, MAX_STORY_FILE_BYTES
 from storymap.model import Stop, Story
@@ -270,6 +271,10 @@ def _cross_check(story: Story, marks: Marks, filename: str, base_dir: Path, expe
 
     _check_legs(story, add)
     _check_time_order(story, add)
+    for sea_id in story.map.sea_names:
+        message = sea_name_problem(sea_id)
+        if message:
+            add(("map", "sea_names", sea_id), message)
     return problems
 
 

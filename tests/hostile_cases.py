@@ -161,7 +161,7 @@ CASES: list[tuple[str, str | bytes, list[str]]] = [
     ]),
     ("typo at top level", edit("title: A test story", "titel: A test story"), [
         "t.yaml:1:1: title: required field 'title' is missing; add it",
-        "t.yaml:2:1: titel: unknown field 'titel'; did you mean 'title'? allowed here: byline, corrections, credits, dek, disagreements, dwell_seconds, id, language, layers, legs, region, sources, speakers, stops, time_zone, title",
+        "t.yaml:2:1: titel: unknown field 'titel'; did you mean 'title'? allowed here: byline, corrections, credits, dek, disagreements, dwell_seconds, id, language, layers, legs, map, region, sources, speakers, stops, time_zone, title",
     ]),
     ("typo in a stop", edit("    summary: Start.", "    sumary: Start."), [
         "t.yaml:12:5: stops[0].summary: required field 'summary' is missing; add it",

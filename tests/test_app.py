@@ -161,7 +161,7 @@ def test_broken_story_shows_its_problems_and_valid_stories_still_serve(monkeypat
     assert "4 problem(s) in its files" in page.error[0].value
     assert page.code[0].value.splitlines()[-1].endswith("broken.yaml:3:1: titel: unknown field 'titel'; did you mean "
                                                         "'title'? allowed here: byline, corrections, credits, dek, "
-                                                        "disagreements, dwell_seconds, id, language, layers, legs, region, "
+                                                        "disagreements, dwell_seconds, id, language, layers, legs, map, region, "
                                                         "sources, speakers, stops, time_zone, title")
     assert not page.get("component_instance")
     assert list(page.selectbox[0].options) == ["broken (has problems)", "Tram 28 across Lisbon"]

@@ -9,7 +9,7 @@ from pathlib import Path
 from helpers import ROOT
 
 from storymap.limits import documented_table
-from storymap.model import Body, Correction, Leg, Original, Place, Quote, Source, Stop, Story
+from storymap.model import Body, Correction, Leg, MapOptions, Original, Place, Quote, Source, Stop, Story
 from storymap.story import parse_story
 
 STORIES_README = ROOT / "stories" / "README.md"
@@ -37,7 +37,7 @@ def test_stories_readme_shows_the_codes_limits():
 
 def test_stories_readme_documents_every_field():
     readme = STORIES_README.read_text(encoding="utf-8")
-    for model in (Story, Source, Body, Stop, Place, Leg, Quote, Original, Correction):
+    for model in (Story, Source, Body, Stop, Place, Leg, Quote, Original, Correction, MapOptions):
         for name, field in model.model_fields.items():
             assert f"`{field.alias or name}`" in readme, f"{model.__name__}.{name} is not documented"
 

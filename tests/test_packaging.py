@@ -32,7 +32,7 @@ def test_the_wheel_has_the_command_the_player_the_schemas_and_the_page(wheel):
         entry_points = archive.read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
         metadata = archive.read(next(n for n in names if n.endswith("METADATA"))).decode()
     assert "storymap = storymap.cli:main" in entry_points
-    package_data = {f"storymap/{p.relative_to(ROOT / 'storymap')}" for pattern in ("player/*", "schemas/*.json")
+    package_data = {f"storymap/{p.relative_to(ROOT / 'storymap')}" for pattern in ("player/*", "schemas/*.json", "frame-labels.yaml")
                     for p in (ROOT / "storymap").glob(pattern)}
     assert package_data and package_data <= names
     data = next(n.split("/data/")[0] for n in names if ".data/data/" in n)

@@ -92,3 +92,14 @@ test('rendered config text: parsed, bounded, and JSON', () => {
   fails(() => parseConfigText(goldenText.slice(0, 50)), 'the story config is not valid JSON');
   fails(() => parseRenderedConfig({config: ' '.repeat(MAX_CONFIG_CHARS + 1)}), 'characters; the limit is 40,000,000');
 });
+
+test('a config without the frame, or with a frame name missing its points, is unusable with a reason', () => {
+  const broken = golden();
+  delete broken.frame;
+  assert.throws(() => checkConfig(broken), /config\.frame: expected \{countries, seas, scale_miles\}/);
+  broken.frame = {countries: [{id: 'ru', name: 'Russia', kind: 'country', points: [{position: [200, 0], minzoom: 0, maxzoom: 4}]}],
+                  seas: [], scale_miles: false};
+  assert.throws(() => checkConfig(broken), /config\.frame/);
+  broken.frame.countries[0].points[0].position = [131, 52.8];
+  assert.doesNotThrow(() => checkConfig(broken));
+});

@@ -49,6 +49,30 @@ for (const [name, colours] of [['light', light], ['dark', dark]]) {
   });
 }
 
+// Issue 15, point 6: the map's own parts apart from each other. Borders also lie on water (the Amur,
+// the Tumen), rivers on land; the frame's names are text (4.5:1) on what they are written over.
+const MAP_PAIRS = [['land', 'sea'], ['river', 'land'], ['border', 'land'], ['border', 'sea'], ['border', 'border-casing']];
+const LABELS = [['country-label', 'land'], ['sea-label', 'sea']];
+
+test('dark palette: land, sea, rivers and borders are at least 3:1 against each other', () => {
+  for (const [a, b] of MAP_PAIRS) assert.ok(contrast(dark[a], dark[b]) >= 3, `${a} on ${b}: ${contrast(dark[a], dark[b]).toFixed(2)}:1`);
+});
+
+// The light theme keeps a pale sea, as printed and news maps do (land and sea told apart by hue):
+// 3:1 there would need a sea of luminance <= 0.25 (#628cb4), and the route and borders, 3:1 on that
+// too, near-black. Rivers and borders meet 3:1 on land and sea as in the dark theme.
+test('light palette: rivers and borders are at least 3:1 against land and sea', () => {
+  for (const [a, b] of MAP_PAIRS.slice(1)) {
+    assert.ok(contrast(light[a], light[b]) >= 3, `${a} on ${b}: ${contrast(light[a], light[b]).toFixed(2)}:1`);
+  }
+});
+
+for (const [name, colours] of [['light', light], ['dark', dark]]) {
+  test(`${name} palette: country and sea names are 4.5:1 on land and sea`, () => {
+    for (const [a, b] of LABELS) assert.ok(contrast(colours[a], colours[b]) >= 4.5, `${a} on ${b}: ${contrast(colours[a], colours[b]).toFixed(2)}:1`);
+  });
+}
+
 test('dark palette: land stands out from the sea (3:1), and the media query and data-theme agree', () => {
   assert.ok(contrast(dark.land, dark.sea) >= 3, contrast(dark.land, dark.sea).toFixed(2));
   const mediaStart = css.indexOf(':root:not([data-theme="light"]) {');

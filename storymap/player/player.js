@@ -103,6 +103,21 @@
   function expect(ok, where, what) {
     if (!ok) throw new Unusable(where + ": expected " + what);
   }
+  function checkFrame(c) {
+    expect(
+      ["scale_km", "scale_mi", "scale_label", "locator_label"].every((key) => isText(c.ui[key])),
+      "config.ui",
+      "the scale bar's and the locator's words (scale_km, scale_mi, scale_label, locator_label)"
+    );
+    const isPoint = (p) => isObject(p) && isPosition(p.position) && isNumber(p.minzoom) && isNumber(p.maxzoom);
+    const isPlace = (p) => isObject(p) && isText(p.id) && isText(p.name) && isText(p.kind) && isListOf(p.points, isPoint);
+    const f = c.frame;
+    expect(
+      isObject(f) && isListOf(f.countries, isPlace) && isListOf(f.seas, isPlace) && typeof f.scale_miles === "boolean",
+      "config.frame",
+      "{countries, seas, scale_miles}: names with label points {position, minzoom, maxzoom}"
+    );
+  }
   function checkConfig(c) {
     expect(isObject(c), "config", "an object");
     expect(
@@ -167,6 +182,7 @@
     for (const key of ["map_credits", "legend_notes"]) expect(isListOf(c[key], isText), "config." + key, "a list of text");
     expect(c.credits === null || isText(c.credits), "config.credits", "text or null");
     expect(isListOf(c.legend_legs, (k) => LEG_KINDS.includes(k)), "config.legend_legs", "a list of leg kinds (" + LEG_KINDS.join(", ") + ")");
+    checkFrame(c);
     const isSource = (v) => v !== null && typeof v === "object" || typeof v === "string" && /^[A-Za-z0-9_][A-Za-z0-9_./-]{0,300}$/.test(v) && !v.includes("..");
     expect(
       isObject(c.data) && isSource(c.data.route) && isSource(c.data.basemap),
@@ -342,9 +358,9 @@
   function constrain(view, maxBounds) {
     return Object.assign({}, view, { maxBounds, maxZoom: MAX_ZOOM, minZoom: 0 });
   }
-  function lifted(view, coveredPx2, viewportOf2) {
+  function lifted(view, coveredPx2, viewportOf3) {
     if (!coveredPx2) return view;
-    const viewport = viewportOf2(view);
+    const viewport = viewportOf3(view);
     const [longitude, latitude] = viewport.unproject([viewport.width / 2, viewport.height / 2 + coveredPx2 / 2]);
     return Object.assign({}, view, { longitude, latitude });
   }
@@ -612,16 +628,19 @@
   }
   function layoutLabels(labels, width, height, obstacles) {
     const taken = obstacles.slice();
+    const written = /* @__PURE__ */ new Set();
     const free = (box) => {
       const spaced = { x: box.x - SPACE_PX, y: box.y, w: box.w + 2 * SPACE_PX, h: box.h };
       return inside(box, width, height) && !taken.some((other) => overlaps(spaced, other));
     };
     return labels.map((label) => {
       if (!(label.x >= 0 && label.x <= width && label.y >= 0 && label.y <= height)) return null;
+      if (label.group && written.has(label.group)) return null;
       for (const side of label.sides) {
         const box2 = anchorBox(side, label.x, label.y, label.w, label.h, label.gap);
         if (free(box2)) {
           taken.push(box2);
+          if (label.group) written.add(label.group);
           return { box: box2, side };
         }
       }
@@ -656,6 +675,64 @@
     return { singles, clusters };
   }
 
+  // src/player/frame.js
+  function frameItems(frame, zoom) {
+    const items = [];
+    if (!frame) return items;
+    for (const place of frame.countries.concat(frame.seas)) {
+      for (const point of place.points) {
+        if (zoom >= point.minzoom && zoom < point.maxzoom) {
+          const centred = !point.side || point.side === "center";
+          items.push({
+            position: point.position,
+            text: place.name,
+            kind: "frame " + place.kind,
+            group: place.id,
+            sides: [centred ? "below" : point.side],
+            gap: 0,
+            centred
+          });
+        }
+      }
+    }
+    return items;
+  }
+  function frameKey(frame, zoom) {
+    if (!frame) return "";
+    const bits = [];
+    for (const place of frame.countries.concat(frame.seas)) {
+      place.points.forEach((point, i) => {
+        if (zoom >= point.minzoom && zoom < point.maxzoom) bits.push(place.id + i);
+      });
+    }
+    return bits.join(",");
+  }
+  function nearestFirst(labels, width, height, margin) {
+    const cx = width / 2;
+    const cy = height / 2;
+    const on = (l) => l.x >= margin && l.x <= width - margin && l.y >= margin && l.y <= height - margin;
+    const sorted = /* @__PURE__ */ new Map();
+    for (const label of labels) {
+      const group = label.item.group;
+      if (!group || !on(label)) continue;
+      if (!sorted.has(group)) sorted.set(group, []);
+      sorted.get(group).push(label);
+    }
+    for (const list of sorted.values()) list.sort((a, b) => Math.hypot(a.x - cx, a.y - cy) - Math.hypot(b.x - cx, b.y - cy));
+    const next = new Map([...sorted.keys()].map((g) => [g, 0]));
+    const out = [];
+    for (const label of labels) {
+      const group = label.item.group;
+      if (!group) out.push(label);
+      else if (on(label)) {
+        const i = next.get(group);
+        next.set(group, i + 1);
+        out.push(sorted.get(group)[i]);
+      }
+    }
+    return out;
+  }
+
   // src/player/labels.js
   var MARKER_RADIUS = 7;
   var CURRENT_RADIUS = 11;
@@ -663,6 +740,7 @@
   var STOP_SIDES = ["right", "left", "above", "below"];
   var PLACE_SIDES = ["above", "below", "right", "left"];
   var PLACE_GAP = 2;
+  var FRAME_MARGIN_PX = 24;
   function mapViewport(state2) {
     let viewports = [];
     try {
@@ -680,7 +758,7 @@
     state2.placed = { key, groups };
     return groups;
   }
-  function labelItems(places, groups, currentIndex) {
+  function labelItems(places, groups, currentIndex, frame) {
     const items = [];
     const stops = groups.singles.slice().sort((a, b) => a.index === currentIndex ? -1 : b.index === currentIndex ? 1 : a.index - b.index);
     for (const s of stops) {
@@ -695,16 +773,18 @@
       });
     }
     for (const c of groups.clusters) items.push({ position: c.position, text: String(c.count), kind: "cluster", fixed: true });
+    for (const f of frame || []) items.push(Object.assign({ must: false }, f));
     for (const f of places) {
       items.push({ position: f.geometry.coordinates, text: f.properties.name, kind: "place", sides: PLACE_SIDES, gap: PLACE_GAP, must: false });
     }
     return items;
   }
   function syncLabels(state2, places, groups) {
-    const key = state2.index;
+    const frame = state2.config.frame;
+    const key = state2.index + "|" + frameKey(frame, state2.zoom);
     const set = state2.labelSet;
     if (set && set.places === places && set.groups === groups && set.key === key) return;
-    const items = labelItems(places, groups, state2.index);
+    const items = labelItems(places, groups, state2.index, frameItems(frame, state2.zoom));
     state2.els.labels.replaceChildren(...items.map((item) => {
       item.node = el("span", { class: "map-label " + item.kind, text: item.text });
       return item.node;
@@ -712,6 +792,7 @@
     for (const item of items) {
       item.w = item.node.offsetWidth || item.text.length * 8 + 4;
       item.h = item.node.offsetHeight || 16;
+      if (item.centred) item.gap = -item.h / 2;
     }
     state2.labelSet = { places, groups, key, items };
     positionLabels(state2);
@@ -730,7 +811,7 @@
   function coveredBoxes(state2) {
     const map = state2.els.map.getBoundingClientRect();
     const boxes = [];
-    for (const name of ["legend", "wholeTrip", "presenter", "overlay"]) {
+    for (const name of ["legend", "wholeTrip", "presenter", "overlay", "scaleBar", "locator"]) {
       const node = state2.els[name];
       const r = node && node.offsetParent ? node.getBoundingClientRect() : null;
       if (r && r.width && r.height) boxes.push({ x: r.left - map.left, y: r.top - map.top, w: r.width, h: r.height });
@@ -754,11 +835,13 @@
         placed.push({ item, box: inside(box, viewport.width, viewport.height) ? box : null });
         continue;
       }
-      free.push({ item, x, y, w: item.w, h: item.h, sides: item.sides, gap: item.gap, must: item.must });
+      free.push({ item, x, y, w: item.w, h: item.h, sides: item.sides, gap: item.gap, must: item.must, group: item.group });
     }
     const obstacles = markerBoxes(viewport, groups, state2.index).concat(coveredBoxes(state2));
-    const layout = layoutLabels(free, viewport.width, viewport.height, obstacles);
-    free.forEach((label, i) => placed.push({ item: label.item, box: layout[i] && layout[i].box }));
+    const laid = nearestFirst(free, viewport.width, viewport.height, FRAME_MARGIN_PX);
+    const layout = layoutLabels(laid, viewport.width, viewport.height, obstacles);
+    const boxes = new Map(laid.map((label, i) => [label, layout[i] && layout[i].box]));
+    free.forEach((label) => placed.push({ item: label.item, box: boxes.get(label) }));
     for (const { item, box } of placed) {
       item.node.style.visibility = box ? "" : "hidden";
       if (box) item.node.style.transform = `translate(${box.x.toFixed(1)}px, ${box.y.toFixed(1)}px)`;
@@ -975,6 +1058,25 @@
     if (running) store.frame = requestAnimationFrame(() => fadeFrame(state2, store));
   }
 
+  // src/player/borders.js
+  var BORDER_PX = 1.25;
+  var CASING_PX = 4;
+  function borderLayers(D2, borders, colors) {
+    const common = {
+      data: borders,
+      stroked: true,
+      filled: false,
+      lineWidthUnits: "pixels",
+      pickable: false,
+      lineJointRounded: true,
+      lineCapRounded: true
+    };
+    return [
+      new D2.GeoJsonLayer(Object.assign({ id: "border-casing", getLineColor: colors.borderCasing, getLineWidth: CASING_PX }, common)),
+      new D2.GeoJsonLayer(Object.assign({ id: "border", getLineColor: colors.border, getLineWidth: BORDER_PX }, common))
+    ];
+  }
+
   // src/player/layers.js
   var DETAIL_MINZOOM = 8;
   var ON_TOP = { depthWriteEnabled: false, depthCompare: "always" };
@@ -983,10 +1085,14 @@
   var legTimestamps = (leg) => leg.properties.timestamps;
   function basemapBands(features) {
     const areasOf = (list) => list.filter((f) => f.properties.layer === "land" || f.properties.layer === "lake");
-    const linesOf = (list) => list.filter((f) => f.properties.layer === "river" || f.properties.layer === "border");
+    const linesOf = (list) => list.filter((f) => f.properties.layer === "river");
+    const bordersOf = (list) => list.filter((f) => f.properties.layer === "border");
     const overview = features.filter((f) => f.properties.minzoom < DETAIL_MINZOOM);
     const detail = features.filter((f) => f.properties.minzoom >= DETAIL_MINZOOM || f.properties.layer !== "label" && f.properties.minzoom < DETAIL_MINZOOM && f.properties.maxzoom > DETAIL_MINZOOM);
-    return { overview: { areas: areasOf(overview), lines: linesOf(overview) }, detail: { areas: areasOf(detail), lines: linesOf(detail) } };
+    return {
+      overview: { areas: areasOf(overview), lines: linesOf(overview), borders: bordersOf(overview) },
+      detail: { areas: areasOf(detail), lines: linesOf(detail), borders: bordersOf(detail) }
+    };
   }
   function prepareBasemap(state2) {
     state2.bands = basemapBands(state2.basemap.features);
@@ -1028,18 +1134,17 @@
         getFillColor: (f) => f.properties.layer === "land" ? colors.land : colors.sea,
         pickable: false
       }),
-      // Borders are thin and violet-grey, rivers blue: neither can be taken for the route (red, or dark
-      // grey ahead, and twice as wide); the legend names all three.
       new D2.GeoJsonLayer({
         id: "lines",
         data: band.lines,
         stroked: true,
         filled: false,
-        getLineColor: (f) => f.properties.layer === "river" ? colors.river : colors.border,
-        getLineWidth: (f) => f.properties.layer === "river" ? 1.5 : 1,
+        getLineColor: colors.river,
+        getLineWidth: 1.5,
         lineWidthUnits: "pixels",
         pickable: false
       }),
+      ...borderLayers(D2, band.borders, colors),
       // Both route layers dashed by leg kind (legstyle.js); the trail of a flight below stays solid while it moves.
       new D2.PathLayer({
         id: "route-ahead",
@@ -1182,6 +1287,196 @@
       pitch: Number.isFinite(view.pitch) ? view.pitch : 0,
       bearing: Number.isFinite(view.bearing) ? view.bearing : 0
     };
+  }
+
+  // src/player/locator.js
+  var LOCATOR_DOT_PX = 6;
+  var mercatorY = (lat) => Math.log(Math.tan(Math.PI / 4 + Math.max(-85, Math.min(85, lat)) * Math.PI / 360));
+  var rad = (lon) => lon * Math.PI / 180;
+  function locatorProjection(bounds, width, height, pad) {
+    const [west, south, east, north] = bounds;
+    const x0 = rad(west);
+    const x1 = rad(east);
+    const y0 = mercatorY(south);
+    const y1 = mercatorY(north);
+    const spanX = Math.max(1e-6, x1 - x0) * (1 + 2 * pad);
+    const spanY = Math.max(1e-6, y1 - y0) * (1 + 2 * pad);
+    const scale = Math.min(width / spanX, height / spanY);
+    const cx = (x0 + x1) / 2;
+    const cy = (y0 + y1) / 2;
+    return ([lon, lat]) => [width / 2 + (rad(lon) - cx) * scale, height / 2 - (mercatorY(lat) - cy) * scale];
+  }
+  function locatorAspect(bounds) {
+    const [west, south, east, north] = bounds;
+    return (mercatorY(north) - mercatorY(south)) / Math.max(1e-6, rad(east) - rad(west));
+  }
+  function ringsPath(rings, project, minPx) {
+    const parts = [];
+    for (const ring of rings) {
+      let last = null;
+      const kept = [];
+      for (const position of ring) {
+        const p = project(position);
+        if (!last || Math.abs(p[0] - last[0]) + Math.abs(p[1] - last[1]) >= minPx) {
+          kept.push(p);
+          last = p;
+        }
+      }
+      if (kept.length >= 3) parts.push("M" + kept.map(([x, y]) => x.toFixed(1) + " " + y.toFixed(1)).join("L") + "Z");
+    }
+    return parts.join("");
+  }
+  function viewBox(corners, project) {
+    const points = corners.map(project);
+    const xs = points.map((p) => p[0]);
+    const ys = points.map((p) => p[1]);
+    const box = { x: Math.min(...xs), y: Math.min(...ys), w: Math.max(...xs) - Math.min(...xs), h: Math.max(...ys) - Math.min(...ys) };
+    if (box.w >= LOCATOR_DOT_PX || box.h >= LOCATOR_DOT_PX) return Object.assign(box, { dot: false });
+    const cx = box.x + box.w / 2;
+    const cy = box.y + box.h / 2;
+    return { x: cx - LOCATOR_DOT_PX / 2, y: cy - LOCATOR_DOT_PX / 2, w: LOCATOR_DOT_PX, h: LOCATOR_DOT_PX, dot: true };
+  }
+  function insetBox(width, height, w, h, top, margin, keep, clear) {
+    if (width < 3 * w || height < 2.5 * h) return null;
+    const box = { x: width - margin - w, y: top, w, h };
+    if (keep && keep[0] > box.x - clear && keep[0] < box.x + w + clear && keep[1] > box.y - clear && keep[1] < box.y + h + clear) {
+      return null;
+    }
+    return box;
+  }
+
+  // src/player/scalebar.js
+  var EARTH_CIRCUMFERENCE_M = 40075016686e-3;
+  var MILE_M = 1609.344;
+  var SCALE_MAX_PX = 110;
+  function metresPerPixel(zoom, latitude) {
+    return EARTH_CIRCUMFERENCE_M * Math.cos(latitude * Math.PI / 180) / (512 * Math.pow(2, zoom));
+  }
+  function niceLength(max) {
+    const power = Math.pow(10, Math.floor(Math.log10(max)));
+    for (const step2 of [5, 2, 1]) if (step2 * power <= max * (1 + 1e-12)) return step2 * power;
+    return power;
+  }
+  function scaleBars(zoom, latitude, maxPx, miles) {
+    const perPx = metresPerPixel(zoom, latitude);
+    const units = miles ? [["km", 1e3], ["mi", MILE_M]] : [["km", 1e3]];
+    return units.map(([unit, metres]) => {
+      const value = niceLength(maxPx * perPx / metres);
+      return { value, unit, px: value * metres / perPx };
+    });
+  }
+  function lengthText(value) {
+    return value >= 1 ? Math.round(value).toLocaleString("en-US") : String(Number(value.toPrecision(1)));
+  }
+  function barBottom(map, bar, obstacles, margin) {
+    let bottom = margin;
+    for (const r of obstacles) {
+      const top = map.bottom - bottom - bar.height;
+      if (r.width && r.right > map.right - margin - bar.width && r.top < map.bottom - bottom && r.bottom > top) {
+        bottom = Math.max(bottom, map.bottom - r.top + 6);
+      }
+    }
+    return bottom;
+  }
+
+  // src/player/mapframe.js
+  var MARGIN_PX = 8;
+  var STOP_CLEAR_PX = 40;
+  var PHONE_WIDTH_PX = 500;
+  var LOCATOR_ZOOM = 3;
+  function locatorSize(mapWidth, bounds) {
+    const w = mapWidth < PHONE_WIDTH_PX ? 88 : 136;
+    return { w, h: Math.round(w * Math.min(1.2, Math.max(0.55, locatorAspect(bounds)))) };
+  }
+  function buildMapFrame(state2) {
+    const ui = state2.config.ui;
+    const els = state2.els;
+    els.scaleBar = el("div", { class: "scale-bar", role: "img", "aria-label": ui.scale_label });
+    els.map.appendChild(els.scaleBar);
+    state2.scaleText = "";
+    const bounds = tripBounds(state2.config.stops, state2.route.features);
+    const mapWidth = els.map.getBoundingClientRect().width;
+    const { w, h } = locatorSize(mapWidth, bounds);
+    const project = locatorProjection(bounds, w, h, 0.35);
+    const rings = (kind) => state2.basemap.features.filter((f) => f.properties.layer === kind && f.properties.minzoom <= LOCATOR_ZOOM && f.properties.maxzoom > LOCATOR_ZOOM).flatMap((f) => f.geometry.type === "Polygon" ? f.geometry.coordinates : f.geometry.coordinates.flat());
+    const routeD = state2.route.features.map((leg) => "M" + leg.geometry.coordinates.map((p) => project(p).map((v) => v.toFixed(1)).join(" ")).join("L")).join("");
+    els.locatorBox = svg("rect", { class: "locator-view" });
+    els.locator = el("div", { class: "locator", role: "img", "aria-label": ui.locator_label });
+    const drawing = svg("svg", { width: w, height: h, viewBox: `0 0 ${w} ${h}`, "aria-hidden": "true" });
+    drawing.append(
+      svg("path", { class: "locator-land", d: ringsPath(rings("land"), project, 0.8) }),
+      svg("path", { class: "locator-lake", d: ringsPath(rings("lake"), project, 0.8) }),
+      svg("path", { class: "locator-route", d: routeD }),
+      els.locatorBox
+    );
+    els.locator.appendChild(drawing);
+    els.map.appendChild(els.locator);
+    state2.locator = { w, h, project, shown: null };
+  }
+  function viewportOf(state2) {
+    try {
+      return state2.deck.getViewports()[0];
+    } catch (error) {
+      return null;
+    }
+  }
+  function placeScaleBar(state2, map, bar) {
+    const obstacles = ["legend", "overlay"].map((name) => state2.els[name]).filter((node) => node && node.offsetParent).map((node) => node.getBoundingClientRect());
+    state2.els.scaleBar.style.bottom = barBottom(map, bar, obstacles, MARGIN_PX) + "px";
+  }
+  function updateScaleBar(state2, viewport, map) {
+    const ui = state2.config.ui;
+    const bars = scaleBars(viewport.zoom, viewport.latitude, SCALE_MAX_PX, !!(state2.config.frame && state2.config.frame.scale_miles));
+    const text = bars.map((b) => `${b.value}${b.unit}:${b.px.toFixed(0)}`).join(" ");
+    if (text !== state2.scaleText) {
+      state2.scaleText = text;
+      state2.els.scaleBar.replaceChildren(...bars.map((b) => {
+        const line = el("span", { class: "scale-line " + b.unit });
+        line.style.width = b.px.toFixed(1) + "px";
+        return el(
+          "div",
+          { class: "scale-row", "data-unit": b.unit, "data-value": b.value },
+          line,
+          el("span", { class: "scale-text", text: ui["scale_" + b.unit].replace("{n}", lengthText(b.value)) })
+        );
+      }));
+      state2.els.scaleBar.setAttribute("aria-label", ui.scale_label + ": " + bars.map((b) => ui["scale_" + b.unit].replace("{n}", lengthText(b.value))).join(", "));
+    }
+    placeScaleBar(state2, map, state2.els.scaleBar.getBoundingClientRect());
+  }
+  function updateLocator(state2, viewport, map) {
+    const loc = state2.locator;
+    let top = MARGIN_PX;
+    const legend = state2.els.legend;
+    if (state2.mode === "present" && legend && legend.offsetParent) top = legend.getBoundingClientRect().bottom - map.top + MARGIN_PX;
+    const stop = state2.index === OVERVIEW ? null : state2.config.stops[state2.index];
+    const keep = stop ? viewport.project(stop.position) : null;
+    const box = stop ? insetBox(viewport.width, viewport.height, loc.w, loc.h, top, MARGIN_PX, keep, STOP_CLEAR_PX) : null;
+    const card = state2.els.overlay && state2.els.overlay.offsetParent ? state2.els.overlay.getBoundingClientRect() : null;
+    const underCard = box && card && card.height && card.top - map.top < box.y + box.h && card.right - map.left > box.x;
+    const shown = !!box && !underCard && !state2.animation;
+    if (shown !== loc.shown) {
+      state2.els.locator.hidden = !shown;
+      loc.shown = shown;
+    }
+    if (!shown) return;
+    state2.els.locator.style.top = box.y + "px";
+    const corners = [[0, 0], [viewport.width, 0], [viewport.width, viewport.height], [0, viewport.height]].map((p) => viewport.unproject(p));
+    const view = viewBox(corners, loc.project);
+    const r = state2.els.locatorBox;
+    r.setAttribute("x", view.x.toFixed(1));
+    r.setAttribute("y", view.y.toFixed(1));
+    r.setAttribute("width", view.w.toFixed(1));
+    r.setAttribute("height", view.h.toFixed(1));
+    r.classList.toggle("dot", view.dot);
+  }
+  function updateMapFrame(state2) {
+    if (!state2.els.scaleBar || !state2.deck) return;
+    const viewport = viewportOf(state2);
+    if (!viewport || viewport.width < 2) return;
+    const map = state2.els.map.getBoundingClientRect();
+    updateScaleBar(state2, viewport, map);
+    updateLocator(state2, viewport, map);
   }
 
   // src/player/verify.js
@@ -1475,7 +1770,8 @@
       ["swatch", "var(--route-done)", ui.route_travelled],
       ["swatch", "var(--route-ahead)", ui.route_ahead],
       ["dot", null, ui.stop_marker],
-      ["swatch thin", "var(--border)", ui.border]
+      ["swatch border", null, ui.border]
+      // drawn as the map draws it: a thin line on its casing
     ];
     items.splice(2, 0, ...legendLegItems(c.legend_legs, ui));
     const list = el("ul");
@@ -1743,6 +2039,7 @@
       landEdge: cssColor("--land-edge"),
       river: cssColor("--river"),
       border: cssColor("--border"),
+      borderCasing: cssColor("--border-casing"),
       done: cssColor("--route-done"),
       ahead: cssColor("--route-ahead"),
       markerAhead: cssColor("--marker-ahead"),
@@ -1775,6 +2072,7 @@
     canvas.height = Math.max(1, Math.round(box.height * window.devicePixelRatio));
     canvas.style.cssText = "position: absolute; left: 0; top: 0; width: 100%; height: 100%;";
     state.els.map.appendChild(canvas);
+    buildMapFrame(state);
     state.deck = new (D()).Deck({
       canvas,
       views: new (D()).MapView({ repeat: false }),
@@ -1794,6 +2092,7 @@
         if (changed && !state.animation) redraw();
       },
       onAfterRender: () => {
+        updateMapFrame(state);
         positionLabels(state);
         state.frames += 1;
         if (!state.timings.frame) {
@@ -1821,12 +2120,12 @@
     const card = state.els.overlay.getBoundingClientRect();
     return card.height ? Math.max(0, Math.min(map.height * 0.7, map.bottom - card.top + 12)) : 0;
   }
-  function viewportOf(view) {
+  function viewportOf2(view) {
     const rect = state.els.map.getBoundingClientRect();
     return new (D()).WebMercatorViewport(Object.assign({}, view, { width: Math.max(1, rect.width), height: Math.max(1, rect.height) }));
   }
   function clearOfCard(view) {
-    return lifted(view, coveredPx(), viewportOf);
+    return lifted(view, coveredPx(), viewportOf2);
   }
   function overviewViewState() {
     if (state.hostView) return Object.assign({}, state.hostView);
@@ -1890,7 +2189,7 @@
     const midZoom = Math.min(start2.zoom, target.zoom, legFit.zoom);
     const origin = leg.geometry.coordinates[0];
     const covered = coveredPx();
-    const lift = (view) => lifted(view, covered, viewportOf);
+    const lift = (view) => lifted(view, covered, viewportOf2);
     const departure = lift({ longitude: origin[0], latitude: origin[1], zoom: start2.zoom, pitch: 0, bearing: 0 });
     const camera = {
       zoom: start2.zoom,

@@ -30,20 +30,27 @@ export function clampBox(box, width, height) {
   return {x, y, w: box.w, h: box.h};
 }
 
-// labels: [{x, y, w, h, sides, gap, must}] in priority order; obstacles: boxes nothing may cover.
+// labels: [{x, y, w, h, sides, gap, must, group}] in priority order; obstacles: boxes nothing may cover.
 // Returns one {box, side} or null (not shown) per label. A `must` label whose point is on the map
-// is always shown: on its first side that fits, else pulled inside the map on its first side.
+// is always shown: on its first side that fits, else pulled inside the map on its first side. Of
+// labels with the same `group` (one name at several points) only the first that fits is shown.
 export function layoutLabels(labels, width, height, obstacles) {
   const taken = obstacles.slice();
+  const written = new Set();
   const free = (box) => {
     const spaced = {x: box.x - SPACE_PX, y: box.y, w: box.w + 2 * SPACE_PX, h: box.h};
     return inside(box, width, height) && !taken.some((other) => overlaps(spaced, other));
   };
   return labels.map((label) => {
     if (!(label.x >= 0 && label.x <= width && label.y >= 0 && label.y <= height)) return null;
+    if (label.group && written.has(label.group)) return null;
     for (const side of label.sides) {
       const box = anchorBox(side, label.x, label.y, label.w, label.h, label.gap);
-      if (free(box)) { taken.push(box); return {box, side}; }
+      if (free(box)) {
+        taken.push(box);
+        if (label.group) written.add(label.group);
+        return {box, side};
+      }
     }
     if (!label.must) return null;
     const box = clampBox(anchorBox(label.sides[0], label.x, label.y, label.w, label.h, label.gap), width, height);

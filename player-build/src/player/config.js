@@ -34,6 +34,17 @@ const isPosition = (v) => Array.isArray(v) && v.length >= 2 && v.length <= 3 && 
 const isListOf = (v, test) => Array.isArray(v) && v.every(test);
 function expect(ok, where, what) { if (!ok) throw new Unusable(where + ': expected ' + what); }
 
+// The geographic frame (frame.js, mapframe.js): names with label points, and the scale bar's words.
+function checkFrame(c) {
+  expect(['scale_km', 'scale_mi', 'scale_label', 'locator_label'].every((key) => isText(c.ui[key])), 'config.ui',
+         "the scale bar's and the locator's words (scale_km, scale_mi, scale_label, locator_label)");
+  const isPoint = (p) => isObject(p) && isPosition(p.position) && isNumber(p.minzoom) && isNumber(p.maxzoom);
+  const isPlace = (p) => isObject(p) && isText(p.id) && isText(p.name) && isText(p.kind) && isListOf(p.points, isPoint);
+  const f = c.frame;
+  expect(isObject(f) && isListOf(f.countries, isPlace) && isListOf(f.seas, isPlace) && typeof f.scale_miles === 'boolean',
+         'config.frame', '{countries, seas, scale_miles}: names with label points {position, minzoom, maxzoom}');
+}
+
 export function checkConfig(c) {
   expect(isObject(c), 'config', 'an object');
   expect(c.version === CONFIG_VERSION, 'config.version',
@@ -72,6 +83,7 @@ export function checkConfig(c) {
   for (const key of ['map_credits', 'legend_notes']) expect(isListOf(c[key], isText), 'config.' + key, 'a list of text');
   expect(c.credits === null || isText(c.credits), 'config.credits', 'text or null');
   expect(isListOf(c.legend_legs, (k) => LEG_KINDS.includes(k)), 'config.legend_legs', 'a list of leg kinds (' + LEG_KINDS.join(', ') + ')');
+  checkFrame(c);
   const isSource = (v) => (v !== null && typeof v === 'object') ||
     (typeof v === 'string' && /^[A-Za-z0-9_][A-Za-z0-9_./-]{0,300}$/.test(v) && !v.includes('..'));
   expect(isObject(c.data) && isSource(c.data.route) && isSource(c.data.basemap),

@@ -6,6 +6,7 @@
 // decides where each goes, or that it is not shown).
 import {el} from './dom.js';
 import {clusterStops, inside, layoutLabels, markerBox} from './collide.js';
+import {frameItems, frameKey, nearestFirst} from './frame.js';
 
 export const MARKER_RADIUS = 7;       // a stop's marker (layers.js draws it at these radii)
 export const CURRENT_RADIUS = 11;
@@ -13,6 +14,7 @@ export const CLUSTER_RADIUS = 14;
 const STOP_SIDES = ['right', 'left', 'above', 'below'];
 const PLACE_SIDES = ['above', 'below', 'right', 'left'];
 const PLACE_GAP = 2;                  // a town has no marker: its name sits just over its point
+const FRAME_MARGIN_PX = 24;           // a frame name's point this far inside the map, or another point is used
 
 function mapViewport(state) {
   let viewports = [];
@@ -34,8 +36,9 @@ export function mapStops(state, viewport) {
 }
 
 // What the label layer shows, in the order names are placed: the current stop, the other stops,
-// then towns; clusters' counts sit on their circles and are not placed.
-export function labelItems(places, groups, currentIndex) {
+// the frame's country and sea names (frame.js), then towns; clusters' counts sit on their circles and
+// are not placed.
+export function labelItems(places, groups, currentIndex, frame) {
   const items = [];
   const stops = groups.singles.slice().sort((a, b) => (a.index === currentIndex ? -1 : b.index === currentIndex ? 1 : a.index - b.index));
   for (const s of stops) {
@@ -44,6 +47,7 @@ export function labelItems(places, groups, currentIndex) {
                 gap: (current ? CURRENT_RADIUS : MARKER_RADIUS) + 5, must: current});
   }
   for (const c of groups.clusters) items.push({position: c.position, text: String(c.count), kind: 'cluster', fixed: true});
+  for (const f of frame || []) items.push(Object.assign({must: false}, f));
   for (const f of places) {
     items.push({position: f.geometry.coordinates, text: f.properties.name, kind: 'place', sides: PLACE_SIDES, gap: PLACE_GAP, must: false});
   }
@@ -51,10 +55,11 @@ export function labelItems(places, groups, currentIndex) {
 }
 
 export function syncLabels(state, places, groups) {
-  const key = state.index;
+  const frame = state.config.frame;
+  const key = state.index + '|' + frameKey(frame, state.zoom);
   const set = state.labelSet;
   if (set && set.places === places && set.groups === groups && set.key === key) return;
-  const items = labelItems(places, groups, state.index);
+  const items = labelItems(places, groups, state.index, frameItems(frame, state.zoom));
   state.els.labels.replaceChildren(...items.map((item) => {
     item.node = el('span', {class: 'map-label ' + item.kind, text: item.text});
     return item.node;
@@ -63,6 +68,7 @@ export function syncLabels(state, places, groups) {
   for (const item of items) {
     item.w = item.node.offsetWidth || item.text.length * 8 + 4;
     item.h = item.node.offsetHeight || 16;
+    if (item.centred) item.gap = -item.h / 2;
   }
   state.labelSet = {places, groups, key, items};
   positionLabels(state);
@@ -83,7 +89,7 @@ function markerBoxes(viewport, groups, currentIndex) {
 function coveredBoxes(state) {
   const map = state.els.map.getBoundingClientRect();
   const boxes = [];
-  for (const name of ['legend', 'wholeTrip', 'presenter', 'overlay']) {
+  for (const name of ['legend', 'wholeTrip', 'presenter', 'overlay', 'scaleBar', 'locator']) {
     const node = state.els[name];
     const r = node && node.offsetParent ? node.getBoundingClientRect() : null;
     if (r && r.width && r.height) boxes.push({x: r.left - map.left, y: r.top - map.top, w: r.width, h: r.height});
@@ -111,11 +117,14 @@ export function positionLabels(state) {
       placed.push({item, box: inside(box, viewport.width, viewport.height) ? box : null});
       continue;
     }
-    free.push({item, x, y, w: item.w, h: item.h, sides: item.sides, gap: item.gap, must: item.must});
+    free.push({item, x, y, w: item.w, h: item.h, sides: item.sides, gap: item.gap, must: item.must, group: item.group});
   }
   const obstacles = markerBoxes(viewport, groups, state.index).concat(coveredBoxes(state));
-  const layout = layoutLabels(free, viewport.width, viewport.height, obstacles);
-  free.forEach((label, i) => placed.push({item: label.item, box: layout[i] && layout[i].box}));
+  // Each frame name at the first of its points, nearest the centre, that fits (frame.js); the others are hidden.
+  const laid = nearestFirst(free, viewport.width, viewport.height, FRAME_MARGIN_PX);
+  const layout = layoutLabels(laid, viewport.width, viewport.height, obstacles);
+  const boxes = new Map(laid.map((label, i) => [label, layout[i] && layout[i].box]));
+  free.forEach((label) => placed.push({item: label.item, box: boxes.get(label)}));
   for (const {item, box} of placed) {
     item.node.style.visibility = box ? '' : 'hidden';
     if (box) item.node.style.transform = `translate(${box.x.toFixed(1)}px, ${box.y.toFixed(1)}px)`;

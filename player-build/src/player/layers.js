@@ -6,6 +6,7 @@ import {headPosition, legDuration} from './camera.js';
 import {CLUSTER_RADIUS, CURRENT_RADIUS, MARKER_RADIUS} from './labels.js';
 import {dashedLegProps} from './legstyle.js';
 import {storyLayers} from './storylayers.js';
+import {borderLayers} from './borders.js';
 
 export const DETAIL_MINZOOM = 8;       // the basemap's detail layers start here
 // Route, markers and labels are drawn over the ground, never clipped by it when the map is pitched.
@@ -18,11 +19,13 @@ const legTimestamps = (leg) => leg.properties.timestamps;
 // The basemap's features by zoom band, made once per basemap.
 export function basemapBands(features) {
   const areasOf = (list) => list.filter((f) => f.properties.layer === 'land' || f.properties.layer === 'lake');
-  const linesOf = (list) => list.filter((f) => f.properties.layer === 'river' || f.properties.layer === 'border');
+  const linesOf = (list) => list.filter((f) => f.properties.layer === 'river');
+  const bordersOf = (list) => list.filter((f) => f.properties.layer === 'border');
   const overview = features.filter((f) => f.properties.minzoom < DETAIL_MINZOOM);
   const detail = features.filter((f) => f.properties.minzoom >= DETAIL_MINZOOM || (f.properties.layer !== 'label' &&
     f.properties.minzoom < DETAIL_MINZOOM && f.properties.maxzoom > DETAIL_MINZOOM));
-  return {overview: {areas: areasOf(overview), lines: linesOf(overview)}, detail: {areas: areasOf(detail), lines: linesOf(detail)}};
+  return {overview: {areas: areasOf(overview), lines: linesOf(overview), borders: bordersOf(overview)},
+          detail: {areas: areasOf(detail), lines: linesOf(detail), borders: bordersOf(detail)}};
 }
 
 export function prepareBasemap(state) {
@@ -66,11 +69,9 @@ export function buildLayers(D, state, groups, onStopClick, onClusterClick) {
     // No outlines: the detail windows are cut out of the coarse land, and outlines would show the seams.
     new D.GeoJsonLayer({id: 'areas-' + (detail ? 'detail' : 'overview'), data: band.areas, filled: true, stroked: false,
       getFillColor: (f) => (f.properties.layer === 'land' ? colors.land : colors.sea), pickable: false}),
-    // Borders are thin and violet-grey, rivers blue: neither can be taken for the route (red, or dark
-    // grey ahead, and twice as wide); the legend names all three.
-    new D.GeoJsonLayer({id: 'lines', data: band.lines, stroked: true, filled: false,
-      getLineColor: (f) => (f.properties.layer === 'river' ? colors.river : colors.border),
-      getLineWidth: (f) => (f.properties.layer === 'river' ? 1.5 : 1), lineWidthUnits: 'pixels', pickable: false}),
+    new D.GeoJsonLayer({id: 'lines', data: band.lines, stroked: true, filled: false, getLineColor: colors.river,
+      getLineWidth: 1.5, lineWidthUnits: 'pixels', pickable: false}),
+    ...borderLayers(D, band.borders, colors),
     // Both route layers dashed by leg kind (legstyle.js); the trail of a flight below stays solid while it moves.
     new D.PathLayer({id: 'route-ahead', parameters: ON_TOP, data: legs, getPath: legPath, getColor: colors.ahead, getWidth: 2.5,
       widthUnits: 'pixels', pickable: false, ...dashedLegProps(D)}),

@@ -10,6 +10,7 @@ import {touchAction} from './gestures.js';
 import {mapStops, positionLabels, syncLabels} from './labels.js';
 import {buildLayers, placeLabels} from './layers.js';
 import {withHostLayers} from './hostlayers.js';
+import {buildMapFrame, updateMapFrame} from './mapframe.js';
 import {showHint} from './presenter.js';
 import {state} from './store.js';
 
@@ -19,7 +20,7 @@ let onStopClick = () => {};
 function readColors() {
   state.colors = {
     sea: cssColor('--sea'), land: cssColor('--land'), landEdge: cssColor('--land-edge'), river: cssColor('--river'),
-    border: cssColor('--border'), done: cssColor('--route-done'), ahead: cssColor('--route-ahead'),
+    border: cssColor('--border'), borderCasing: cssColor('--border-casing'), done: cssColor('--route-done'), ahead: cssColor('--route-ahead'),
     markerAhead: cssColor('--marker-ahead'), text: cssColor('--text'),
     halo: cssColor('--bg', 220),
   };
@@ -56,6 +57,7 @@ export function buildDeck(stopClicked) {
   canvas.height = Math.max(1, Math.round(box.height * window.devicePixelRatio));
   canvas.style.cssText = 'position: absolute; left: 0; top: 0; width: 100%; height: 100%;';
   state.els.map.appendChild(canvas);
+  buildMapFrame(state);
   state.deck = new (D().Deck)({
     canvas,
     views: new (D().MapView)({repeat: false}),
@@ -70,6 +72,7 @@ export function buildDeck(stopClicked) {
       if (changed && !state.animation) redraw();
     },
     onAfterRender: () => {
+      updateMapFrame(state);     // first: the locator shown or hidden is an obstacle for the names
       positionLabels(state);
       state.frames += 1;
       if (!state.timings.frame) { state.timings.frame = performance.now(); whenIdle(warmTrips); }

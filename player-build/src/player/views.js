@@ -112,7 +112,7 @@ function buildLegend(c) {
     ['swatch', 'var(--route-done)', ui.route_travelled],
     ['swatch', 'var(--route-ahead)', ui.route_ahead],
     ['dot', null, ui.stop_marker],
-    ['swatch thin', 'var(--border)', ui.border],
+    ['swatch border', null, ui.border],   // drawn as the map draws it: a thin line on its casing
   ];
   // The leg lines this story draws, after the two route colours (legstyle.js).
   items.splice(2, 0, ...legendLegItems(c.legend_legs, ui));
