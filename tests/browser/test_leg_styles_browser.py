@@ -36,21 +36,23 @@ def with_published_distance(html: str) -> str:
 
 
 def route_flags(image, points, colour, avoid) -> list[bool]:
-    """Along the screen polyline, one flag per pixel inside the image (and away from `avoid`, the stop's
-    marker): is it the travelled route's colour."""
+    """Along the screen polyline, one flag per pixel step inside the image (and away from `avoid`, the
+    stop's marker): is the travelled route's colour within 6 px across the line. Across, because each
+    leg is drawn a little to the right of its way (legstyle.js LEG_OFFSET)."""
     width, height = image.size
     flags = []
     for (x0, y0), (x1, y1) in zip(points, points[1:]):
         # Vertices far beyond the pitched view's horizon project nowhere near the line: skip those pieces.
         if not all(-width < x < 2 * width and -height < y < 2 * height for x, y in ((x0, y0), (x1, y1))):
             continue
-        steps = max(1, int(max(abs(x1 - x0), abs(y1 - y0))))
-        for step in range(steps):
-            x, y = x0 + (x1 - x0) * step / steps, y0 + (y1 - y0) * step / steps
+        length = max(1.0, math.dist((x0, y0), (x1, y1)))
+        nx, ny = -(y1 - y0) / length, (x1 - x0) / length
+        for step in range(int(length)):
+            x, y = x0 + (x1 - x0) * step / length, y0 + (y1 - y0) * step / length
             if not (10 < x < width - 10 and 10 < y < height - 10) or math.dist((x, y), avoid) < 25:
                 continue
-            pixel = image.getpixel((round(x), round(y)))[:3]
-            flags.append(sum(abs(a - b) for a, b in zip(pixel, colour)) < 90)
+            across = [image.getpixel((round(x + nx * k), round(y + ny * k)))[:3] for k in range(-6, 7)]
+            flags.append(any(sum(abs(a - b) for a, b in zip(pixel, colour)) < 90 for pixel in across))
     return flags
 
 
