@@ -11,7 +11,7 @@ import re
 import pytest
 from browser_support import ROOT, SCREENSHOTS, project, settle
 from PIL import Image
-from test_export_browser import offline_page, ready
+from test_export_browser import offline_page
 
 from storymap.catalog import load_bundle
 from storymap.export import export_html
@@ -63,7 +63,10 @@ def test_a_traced_leg_is_dashed_and_the_legend_lists_the_leg_lines_drawn(browser
     context, page = offline_page(browser, viewport={"width": 900, "height": 700})
     try:
         page.goto(path.as_uri() + "#stop=" + STOP)
-        ready(page)
+        # The first draw compiles deck.gl's shaders under SwiftShader: 30 s was seen to be too short
+        # on this 2-core machine with other suites running, so a longer deadline on the same state.
+        page.wait_for_function("() => document.getElementById('storymap').dataset.state === 'ready' "
+                               "&& window.storymapState.frames > 0", timeout=90_000)
         page.wait_for_function(f"() => window.storymapState.config.stops[window.storymapState.index].id === '{STOP}'")
         settle(page)
         legend = page.locator(".legend li").all_inner_texts()
