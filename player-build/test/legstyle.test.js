@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {LEG_DASH, dashedLegProps, legDash, legKind, legendLegItems} from '../src/player/legstyle.js';
+import {LEG_DASH, LEG_OFFSET, dashedLegProps, legDash, legKind, legendLegItems} from '../src/player/legstyle.js';
 import {golden} from './golden.js';
 
 const leg = (via) => ({properties: {traced_through: via}});
@@ -21,11 +21,12 @@ test('the route layers get one dash extension for the page, and the dash of each
   const D = {PathStyleExtension: class { constructor(options) { made.push(options); } }};
   const first = dashedLegProps(D);
   const second = dashedLegProps(D);
-  assert.deepEqual(made, [{dash: true}]);
+  assert.deepEqual(made, [{dash: true, offset: true, dashMode: 'path'}]);
   assert.equal(first.extensions[0], second.extensions[0]);
   assert.equal(first.getDashArray, legDash);
-  assert.equal(first.dashJustified, true);
   assert.equal(first.dashUnits, 'pixels');
+  // Out and back on one track: each leg to the right of its way, so the two never cover each other.
+  assert.ok(first.getOffset === LEG_OFFSET && LEG_OFFSET >= 0.5, 'legs keep to the right');
 });
 
 test('the legend shows exactly the leg kinds the config lists, in its order, with their words', () => {

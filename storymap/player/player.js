@@ -857,10 +857,11 @@
   };
   var legKind = (leg) => leg.properties.traced_through.length ? "traced" : "straight";
   var legDash = (leg) => LEG_DASH[legKind(leg)] || SOLID;
+  var LEG_OFFSET = 0.8;
   var extension = null;
   function dashedLegProps(D2) {
-    extension = extension || new D2.PathStyleExtension({ dash: true });
-    return { getDashArray: legDash, dashUnits: "pixels", dashJustified: true, extensions: [extension] };
+    extension = extension || new D2.PathStyleExtension({ dash: true, offset: true, dashMode: "path" });
+    return { getDashArray: legDash, dashUnits: "pixels", getOffset: LEG_OFFSET, extensions: [extension] };
   }
   function legendLegItems(kinds, ui) {
     return kinds.filter((kind) => SWATCH[kind]).map((kind) => ["swatch", SWATCH[kind], ui["leg_" + kind]]);

@@ -19,11 +19,19 @@ export const legKind = (leg) => (leg.properties.traced_through.length ? 'traced'
 export const legDash = (leg) => LEG_DASH[legKind(leg)] || SOLID;
 
 // The props that dash a PathLayer of legs; one extension object for the page's life, so deck.gl
-// does not rebuild the layer's shaders on every frame.
+// does not rebuild the layer's shaders on every frame. Dashes run along the whole leg ('path'): in
+// the default 'segment' mode each 10 km piece of a leg starts its own pattern, and at the overview,
+// where a piece is a few pixels long, every piece drew as one solid dash.
+//
+// Each leg keeps to the right of its direction of travel, by LEG_OFFSET line widths: where the trip
+// runs the same track out and back (Khabarovsk-Ussuriysk, the line to Komsomolsk), the two legs lie
+// side by side; drawn on one centre line, the dashes of one filled the gaps of the other and both
+// looked solid.
+export const LEG_OFFSET = 0.8;
 let extension = null;
 export function dashedLegProps(D) {
-  extension = extension || new D.PathStyleExtension({dash: true});
-  return {getDashArray: legDash, dashUnits: 'pixels', dashJustified: true, extensions: [extension]};
+  extension = extension || new D.PathStyleExtension({dash: true, offset: true, dashMode: 'path'});
+  return {getDashArray: legDash, dashUnits: 'pixels', getOffset: LEG_OFFSET, extensions: [extension]};
 }
 
 // Legend rows [kind class, swatch background, label] for the leg kinds drawn, in the config's order.
