@@ -32,9 +32,10 @@ from storymap.media import MAP_ONLY_CSS, READY_SECONDS, MediaError, _export_file
 
 VIDEO_SIZE = (1920, 1080)
 VERTICAL_SIZE = (1080, 1920)
-# The page is laid out at 1280 x 720 CSS pixels and drawn at 1.5 pixels each: the captions, names and
-# lines are as large in the video as in a 1280 px window, legible on a phone that shows it small.
-VIDEO_SCALE = 1.5
+# yuv420p: the one pixel format every player (phones, browsers, QuickTime) decodes.
+H264 = ["-c:v", "libx264", "-preset", "medium", "-crf", "20", "-pix_fmt", "yuv420p", "-movflags", "+faststart",
+        "-flags:v", "+bitexact"]
+JPEG_QUALITY = 92  # a quarter quicker to capture than PNG at 1080p; H.264 loses more than this anyway
 DEFAULT_FPS = 30
 MAX_FPS = 60
 GIF_WIDTH = 600
@@ -45,10 +46,17 @@ GIF_HOLD_SECONDS = 2      # ...then the whole route rests before the loop starts
 GIF_COLOURS = 64
 FFMPEG_ENV = "STORYMAP_FFMPEG"
 FFMPEG_INSTALL = "install Debian's ffmpeg (apt-get install ffmpeg) or set STORYMAP_FFMPEG=<path to ffmpeg>"
-# A video cannot be pressed: the whole-trip button, play state, the dwell's bar and the hints go.
+# A video cannot be pressed: the whole-trip button, play state, the dwell's bar and the hints go. The
+# captions are presentation mode's (sized for 1080p); the names on the map grow to be read on a phone.
+# (Drawing at a device scale of 1.5 would do that for everything, but DevTools' capture is then 3-10
+# times slower per frame.)
 VIDEO_CSS = """
 .storymap .whole-trip, .storymap .map-hint, .storymap .presenter .play-state, .storymap .presenter .progress,
 .storymap .legend details { display: none !important; }
+.storymap .map-label.place { font-size: 17px; }
+.storymap .map-label.stop { font-size: 19px; }
+.storymap .map-label.stop.current { font-size: 22px; }
+.storymap .legend { font-size: 16px; }
 """
 GIF_CSS = MAP_ONLY_CSS + """
 .storymap .whole-trip, .storymap .map-hint, .storymap .presenter, .storymap .legend { display: none !important; }
@@ -112,9 +120,9 @@ class Progress:
 
 
 @contextlib.contextmanager
-def _recording_page(browser, path: Path, css_size: tuple[int, int], scale: float, css: str) -> Iterator[object]:
+def _recording_page(browser, path: Path, size: tuple[int, int], css: str) -> Iterator[object]:
     """The export on its manual clock, in presentation mode, offline, once its first stop is drawn."""
-    context = browser.new_context(viewport={"width": css_size[0], "height": css_size[1]}, device_scale_factor=scale,
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, device_scale_factor=1,
                                   reduced_motion="no-preference", color_scheme="light")
     try:
         context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
@@ -137,15 +145,12 @@ def _recording_page(browser, path: Path, css_size: tuple[int, int], scale: float
         context.close()
 
 
-def _screenshots(page, count: int, step: Callable[[int], dict], first: dict, progress: Progress) -> Iterator[bytes]:
-    """`count` PNG frames: `step(i)` moves the player to frame i (i >= 1); unchanged frames repeat the last shot."""
-    # DevTools' own capture, fast PNG: a third quicker than Playwright's screenshot, which also waits
-    # on two animation frames and the fonts each time. The clip's scale gives device pixels.
+def _screenshots(page, count: int, step: Callable[[int], dict], first: dict, progress: Progress,
+                 capture: dict) -> Iterator[bytes]:
+    """`count` frames: `step(i)` moves the player to frame i (i >= 1); unchanged frames repeat the last shot."""
+    # DevTools' own capture: two to three times quicker than Playwright's screenshot, which also waits
+    # on two animation frames and the fonts each time.
     cdp = page.context.new_cdp_session(page)
-    viewport = page.viewport_size
-    scale = page.evaluate("() => window.devicePixelRatio")
-    capture = {"format": "png", "optimizeForSpeed": True,
-               "clip": {"x": 0, "y": 0, "width": viewport["width"], "height": viewport["height"], "scale": scale}}
     shot = None
     for index in range(count):
         result = first if index == 0 else step(index)
@@ -155,10 +160,10 @@ def _screenshots(page, count: int, step: Callable[[int], dict], first: dict, pro
         progress.update(index + 1)
 
 
-def _encode(frames: Iterator[bytes], target: Path, fps: int, output_args: list[str]) -> None:
-    """Pipe PNG frames through ffmpeg into `target`, written whole or not at all."""
+def _encode(frames: Iterator[bytes], target: Path, fps: int, codec: str, output_args: list[str]) -> None:
+    """Pipe PNG or JPEG (`codec`) frames through ffmpeg into `target`, written whole or not at all."""
     command = [ffmpeg(), "-hide_banner", "-loglevel", "error", "-y", "-f", "image2pipe", "-framerate", str(fps),
-               "-c:v", "png", "-i", "pipe:0", *output_args, "-fflags", "+bitexact", "-map_metadata", "-1"]
+               "-c:v", codec, "-i", "pipe:0", *output_args, "-fflags", "+bitexact", "-map_metadata", "-1"]
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".storymap-video-", dir=target.parent) as folder:
         partial = Path(folder) / ("partial" + target.suffix)
@@ -187,19 +192,17 @@ def render_video(bundle: StoryBundle, target: Path, *, vertical: bool = False, f
     """The trip as an H.264 MP4 (yuv420p) at 1920 x 1080, or 1080 x 1920: what presentation mode plays."""
     ffmpeg()  # before starting a browser: a missing ffmpeg is the first thing to say
     size = VERTICAL_SIZE if vertical else VIDEO_SIZE
-    css_size = (round(size[0] / VIDEO_SCALE), round(size[1] / VIDEO_SCALE))
     with contextlib.ExitStack() as stack:
         browser = browser or stack.enter_context(chromium())
         path = stack.enter_context(_export_file(bundle))
-        page = stack.enter_context(_recording_page(browser, path, css_size, VIDEO_SCALE, VIDEO_CSS))
+        page = stack.enter_context(_recording_page(browser, path, size, VIDEO_CSS))
         plan = page.evaluate("(o) => window.storymapClock.start(o)", {"dwell_seconds": seconds_per_stop})
         count = frame_count(plan["total_ms"], fps, max_seconds)
         step_ms = 1000 / fps
         progress = Progress(count, f"{bundle.story.id}.mp4", stream)
         frames = _screenshots(page, count, lambda _: page.evaluate("(ms) => window.storymapClock.advance(ms)", step_ms),
-                              plan["first"], progress)
-        _encode(frames, target, fps, ["-c:v", "libx264", "-preset", "medium", "-crf", "20", "-pix_fmt", "yuv420p",
-                                      "-r", str(fps), "-movflags", "+faststart", "-flags:v", "+bitexact"])
+                              plan["first"], progress, {"format": "jpeg", "quality": JPEG_QUALITY})
+        _encode(frames, target, fps, "mjpeg", H264)
     return {"frames": count, "fps": fps, "width": size[0], "height": size[1], "seconds": count / fps,
             "planned_seconds": plan["total_ms"] / 1000}
 
@@ -216,14 +219,33 @@ def render_gif(bundle: StoryBundle, target: Path, *, fps: int | None = None, max
     with contextlib.ExitStack() as stack:
         browser = browser or stack.enter_context(chromium())
         path = stack.enter_context(_export_file(bundle))
-        page = stack.enter_context(_recording_page(browser, path, (GIF_WIDTH, GIF_HEIGHT), 1, GIF_CSS))
+        page = stack.enter_context(_recording_page(browser, path, (GIF_WIDTH, GIF_HEIGHT), GIF_CSS))
         first = page.evaluate("() => window.storymapClock.start({play: false}) && window.storymapClock.route(0, 0)")
         progress = Progress(count, f"{bundle.story.id}.gif", stream)
         step = lambda i: page.evaluate("([p, ms]) => window.storymapClock.route(p, ms)",  # noqa: E731
                                        [min(1.0, i / (draw - 1)), 1000 / fps])
-        frames = _screenshots(page, count, step, first, progress)
-        _encode(frames, target, fps, [
+        frames = _screenshots(page, count, step, first, progress, {"format": "png", "optimizeForSpeed": True})
+        _encode(frames, target, fps, "png", [
             "-vf", f"split[a][b];[a]palettegen=max_colors={GIF_COLOURS}:stats_mode=full[p];"
                    "[b][p]paletteuse=dither=none",
             "-loop", "0"])
     return {"frames": count, "fps": fps, "width": GIF_WIDTH, "height": GIF_HEIGHT}
+
+
+def video_frame(bundle: StoryBundle, stop: int, fraction: float = 0.5, *, vertical: bool = False,
+                fps: int = DEFAULT_FPS, browser=None) -> bytes:
+    """The video's frame `fraction` into the dwell at stop `stop`, as PNG (the frames before it are played,
+    not captured)."""
+    size = VERTICAL_SIZE if vertical else VIDEO_SIZE
+    with contextlib.ExitStack() as stack:
+        browser = browser or stack.enter_context(chromium())
+        path = stack.enter_context(_export_file(bundle))
+        page = stack.enter_context(_recording_page(browser, path, size, VIDEO_CSS))
+        plan = page.evaluate("(o) => window.storymapClock.start(o)", {})
+        segments = plan["segments"]
+        at = next(i for i, s in enumerate(segments) if s["kind"] == "stop" and s["index"] == stop)
+        ms = sum(s["ms"] for s in segments[:at]) + fraction * segments[at]["ms"]
+        page.evaluate("([n, ms]) => { for (let i = 0; i < n; i += 1) window.storymapClock.advance(ms); }",
+                      [round(ms * fps / 1000), 1000 / fps])
+        shot = page.context.new_cdp_session(page).send("Page.captureScreenshot", {"format": "png"})
+        return base64.b64decode(shot["data"])
