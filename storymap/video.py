@@ -58,6 +58,10 @@ VIDEO_CSS = """
 .storymap .map-label.stop.current { font-size: 22px; }
 .storymap .legend { font-size: 16px; }
 """
+# Upright, the caption card takes the screen's whole width and larger type: a phone shows 1080 px small.
+VERTICAL_CSS = VIDEO_CSS + """
+.storymap[data-mode="present"] .overlay { font-size: 34px !important; max-width: none !important; }
+"""
 GIF_CSS = MAP_ONLY_CSS + """
 .storymap .whole-trip, .storymap .map-hint, .storymap .presenter, .storymap .legend { display: none !important; }
 """
@@ -195,16 +199,21 @@ def render_video(bundle: StoryBundle, target: Path, *, vertical: bool = False, f
     with contextlib.ExitStack() as stack:
         browser = browser or stack.enter_context(chromium())
         path = stack.enter_context(_export_file(bundle))
-        page = stack.enter_context(_recording_page(browser, path, size, VIDEO_CSS))
+        page = stack.enter_context(_recording_page(browser, path, size, VERTICAL_CSS if vertical else VIDEO_CSS))
         plan = page.evaluate("(o) => window.storymapClock.start(o)", {"dwell_seconds": seconds_per_stop})
         count = frame_count(plan["total_ms"], fps, max_seconds)
         step_ms = 1000 / fps
         progress = Progress(count, f"{bundle.story.id}.mp4", stream)
-        frames = _screenshots(page, count, lambda _: page.evaluate("(ms) => window.storymapClock.advance(ms)", step_ms),
-                              plan["first"], progress, {"format": "jpeg", "quality": JPEG_QUALITY})
+        last = plan["first"]
+
+        def step(_: int) -> dict:
+            nonlocal last
+            last = page.evaluate("(ms) => window.storymapClock.advance(ms)", step_ms)
+            return last
+        frames = _screenshots(page, count, step, plan["first"], progress, {"format": "jpeg", "quality": JPEG_QUALITY})
         _encode(frames, target, fps, "mjpeg", H264)
     return {"frames": count, "fps": fps, "width": size[0], "height": size[1], "seconds": count / fps,
-            "planned_seconds": plan["total_ms"] / 1000}
+            "planned_seconds": plan["total_ms"] / 1000, "ended": last["end"]}
 
 
 def render_gif(bundle: StoryBundle, target: Path, *, fps: int | None = None, max_seconds: float | None = None,
@@ -240,7 +249,7 @@ def video_frame(bundle: StoryBundle, stop: int, fraction: float = 0.5, *, vertic
     with contextlib.ExitStack() as stack:
         browser = browser or stack.enter_context(chromium())
         path = stack.enter_context(_export_file(bundle))
-        page = stack.enter_context(_recording_page(browser, path, size, VIDEO_CSS))
+        page = stack.enter_context(_recording_page(browser, path, size, VERTICAL_CSS if vertical else VIDEO_CSS))
         plan = page.evaluate("(o) => window.storymapClock.start(o)", {})
         segments = plan["segments"]
         at = next(i for i, s in enumerate(segments) if s["kind"] == "stop" and s["index"] == stop)

@@ -1786,6 +1786,12 @@
       }
     };
     animation.frame = clock.requestFrame(tick);
+    clock.setTimeout(() => {
+      if (state.animation === animation) {
+        clock.cancelFrame(animation.frame);
+        tick(Math.max(clock.now(), started + LEG_MS));
+      }
+    }, LEG_MS);
   }
 
   // src/player/plan.js

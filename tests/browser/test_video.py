@@ -72,6 +72,7 @@ def test_the_vertical_video_plays_the_whole_plan_to_the_end_card(browser, bundle
     assert (info["codec_name"], info["width"], info["height"], info["pix_fmt"]) == ("h264", 1080, 1920, "yuv420p")
     # 0.1 s title + 0.6 s first step + 3 stops of 0.1 s + 2 legs of 4 s + 0.9 s end card = 9.9 s: 10 frames.
     assert made["planned_seconds"] == pytest.approx(9.9) and int(info["nb_read_frames"]) == made["frames"] == 10
+    assert made["ended"]  # the last frame is the end card's
     assert info["duration"] == pytest.approx(10.0, abs=0.05)
     assert len(set(frame_hashes(tmp_path / "v.mp4"))) >= 7
     save_frames(tmp_path / "v.mp4", [9], "video-vertical")

@@ -1,7 +1,7 @@
 // The map: the deck and its canvas, colours, the camera's moves (with the basemap's bounds and, in
 // presentation mode, clear of the quote card), the leg's flight with the camera on the train, and
 // redraws. Navigation (runtime.js) says where to go; this module moves there.
-import {JUMP_MS, boxBounds, constrain, headPosition, legBounds, legCamera, legTime, lifted, overviewView, stopView,
+import {JUMP_MS, LEG_MS, boxBounds, constrain, headPosition, legBounds, legCamera, legTime, lifted, overviewView, stopView,
   tripBounds} from './camera.js';
 import {clock} from './clock.js';
 import {articleController} from './controller.js';
@@ -204,5 +204,9 @@ export function animateLeg(from, to, arrived) {
     }
   };
   animation.frame = clock.requestFrame(tick);
+  // The train arrives on time, not on the first frame after it: a video's plan (plan.js) adds up.
+  clock.setTimeout(() => {
+    if (state.animation === animation) { clock.cancelFrame(animation.frame); tick(Math.max(clock.now(), started + LEG_MS)); }
+  }, LEG_MS);
 }
 

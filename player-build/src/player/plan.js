@@ -4,7 +4,8 @@
 import {JUMP_MS, LEG_MS} from './camera.js';
 import {FIRST_STEP_MS, OVERVIEW, dwellMs} from './state.js';
 
-// The title over the whole trip and the end card are each shown for the story's own dwell.
+// The title over the whole trip and the end card are each shown for the story's own dwell. Exact on the
+// manual clock: a leg arrives by a timer at LEG_MS, not on the next frame.
 export function playbackPlan(config) {
   const overview = dwellMs(config, OVERVIEW);
   const segments = [{kind: 'title', ms: overview}, {kind: 'first-step', ms: FIRST_STEP_MS}];
