@@ -60,7 +60,8 @@ $(VENV)/.test-deps: pyproject.toml requirements.txt requirements-maps.txt requir
 # Browser tests drive Debian's chromium through Playwright (no browser download); Node.js and npm
 # build and test the player (player-build/); a Korean font lets
 # the screenshots show the stops' Korean names as readers see them instead of empty boxes; the
-# scale-out tests run the deploy/ recipe behind Debian's nginx.
+# scale-out tests run the deploy/ recipe behind Debian's nginx; ffmpeg (with ffprobe) encodes and checks
+# `storymap video`.
 debian-packages:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="chromium"; \
@@ -68,6 +69,7 @@ debian-packages:
 	fc-list :lang=ko 2>/dev/null | grep -q . || missing="$$missing fonts-nanum"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	{ command -v ffmpeg && command -v ffprobe; } >/dev/null 2>&1 || missing="$$missing ffmpeg"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages for the tests:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \

@@ -36,6 +36,7 @@ from storymap.model import json_schema
 from storymap.receipts import FingerprintError, record_fingerprints
 from storymap.route import write_route
 from storymap.story import STORIES_DIR, STORY_SUFFIX, display_path, load_story, story_json, story_paths
+from storymap.video import DEFAULT_FPS as DEFAULT_VIDEO_FPS
 
 SCHEMA_PATH = STORIES_DIR / "story.schema.json"
 CONTRACT_SCHEMAS_DIR = Path(__file__).resolve().parent / "schemas"
@@ -284,6 +285,34 @@ def _cmd_handout(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_video(args: argparse.Namespace) -> int:
+    from storymap.video import render_gif, render_video
+    story = load_story(story_path(args.story, args.stories_dir))
+    bundle = load_bundle(story, args.geodata_dir)
+    target = Path(args.output or f"dist/{story.id}.{'gif' if args.gif else 'mp4'}")
+    if args.gif:
+        made = render_gif(bundle, target, fps=args.fps, max_seconds=args.max_seconds)
+    else:
+        made = render_video(bundle, target, vertical=args.vertical, fps=args.fps or DEFAULT_VIDEO_FPS,
+                            seconds_per_stop=args.seconds_per_stop, max_seconds=args.max_seconds)
+    print(f"wrote {display_path(target)} ({target.stat().st_size:,} bytes, {made['width']} x {made['height']}, "
+          f"{made['frames']} frames at {made['fps']} fps)", file=sys.stderr)
+    return 0
+
+
+def _bounded(kind, low: float, high: float):
+    """An argparse type: a number of `kind` from `low` to `high`."""
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{text} is not between {low:g} and {high:g}")
+        return value
+    return parse
+
+
 def _cmd_fingerprint(args: argparse.Namespace) -> int:
     for path in _stories(args):
         story = load_story(path)
@@ -473,6 +502,24 @@ def build_parser() -> argparse.ArgumentParser:
     _story_arguments(handout, many=False)
     handout.add_argument("-o", "--output", help="where to write it (default: dist/<story-id>.pdf)")
     handout.set_defaults(run=_cmd_handout)
+
+    video = commands.add_parser(
+        "video", help="render the trip as a video (H.264 MP4, 1920 x 1080) or, with --gif, a small GIF of the route",
+        description="Render presentation mode as a video, frame by frame on the player's own clock (not a screen "
+        "recording: every frame is complete on any machine, and two renders give the same frames): the title over "
+        "the whole trip, each leg flown with its trail, each stop with its title, date and quotes with attribution, "
+        "and an end card with the credits and sources. Needs Chromium and ffmpeg.")
+    _story_arguments(video, many=False)
+    video.add_argument("-o", "--output", help="where to write it (default: dist/<story-id>.mp4, or .gif)")
+    video.add_argument("--vertical", action="store_true", help="1080 x 1920 (phones' stories and reels)")
+    video.add_argument("--fps", type=_bounded(int, 1, 60),
+                       help=f"frames per second (default: {DEFAULT_VIDEO_FPS}; the GIF's: 10)")
+    video.add_argument("--seconds-per-stop", type=_bounded(float, 0.1, 600),
+                       help="show each stop (and the title and end card) this long instead of its reading time")
+    video.add_argument("--max-seconds", type=_bounded(float, 0.1, 3600), help="stop the video after this long")
+    video.add_argument("--gif", action="store_true",
+                       help="write a short looping GIF (600 px wide): the whole trip, its route drawing itself")
+    video.set_defaults(run=_cmd_video)
     return parser
 
 

@@ -18,6 +18,7 @@
     setFrameHeight: () => setFrameHeight,
     setPlaying: () => setPlaying,
     showFailure: () => showFailure,
+    showRouteAt: () => showRouteAt,
     start: () => start,
     state: () => state,
     step: () => step,
@@ -287,6 +288,91 @@
     return parseConfigText(text);
   }
 
+  // src/player/clock.js
+  function realClock(win) {
+    return {
+      manual: false,
+      now: () => win.performance.now(),
+      setTimeout: (fn, ms) => win.setTimeout(fn, ms),
+      clearTimeout: (id) => win.clearTimeout(id),
+      requestFrame: (fn) => win.requestAnimationFrame(fn),
+      cancelFrame: (id) => win.cancelAnimationFrame(id),
+      // Work for when the reader is idle (the picking pass, the trail's shader).
+      idle: (fn) => win.requestIdleCallback ? win.requestIdleCallback(fn, { timeout: 2e3 }) : win.setTimeout(fn, 200)
+    };
+  }
+  var MAX_TIMERS_PER_ADVANCE = 1e5;
+  function manualClock() {
+    let now = 0;
+    let ids = 0;
+    const timers = /* @__PURE__ */ new Map();
+    let frames = /* @__PURE__ */ new Map();
+    const earliest = (limit) => {
+      let found = null;
+      for (const [id, timer] of timers) if (timer.due <= limit && (!found || timer.due < found.due)) found = { id, ...timer };
+      return found;
+    };
+    const clock2 = {
+      manual: true,
+      now: () => now,
+      setTimeout(fn, ms) {
+        ids += 1;
+        timers.set(ids, { due: now + Math.max(0, Number(ms) || 0), fn });
+        return ids;
+      },
+      clearTimeout(id) {
+        timers.delete(id);
+      },
+      requestFrame(fn) {
+        ids += 1;
+        frames.set(ids, fn);
+        return ids;
+      },
+      cancelFrame(id) {
+        frames.delete(id);
+      },
+      idle(fn) {
+        return clock2.setTimeout(fn, 0);
+      },
+      pending: () => ({ timers: timers.size, frames: frames.size }),
+      // Move time on by `ms`: the timers due meanwhile fire, each at its own time, then one frame runs at
+      // the new time. Returns the new time.
+      advance(ms) {
+        const target = now + Math.max(0, Number(ms) || 0);
+        for (let fired = 0; ; fired += 1) {
+          const next = earliest(target);
+          if (!next) break;
+          if (fired >= MAX_TIMERS_PER_ADVANCE) throw new Error("clock: timers keep re-arming at the same time");
+          timers.delete(next.id);
+          now = next.due;
+          next.fn();
+        }
+        now = target;
+        const due = frames;
+        frames = /* @__PURE__ */ new Map();
+        for (const fn of due.values()) fn(now);
+        return now;
+      }
+    };
+    return clock2;
+  }
+  var current = typeof window === "undefined" ? null : realClock(window);
+  var clock = {
+    get manual() {
+      return !!current && current.manual;
+    },
+    now: () => current.now(),
+    setTimeout: (fn, ms) => current.setTimeout(fn, ms),
+    clearTimeout: (id) => current.clearTimeout(id),
+    requestFrame: (fn) => current.requestFrame(fn),
+    cancelFrame: (id) => current.cancelFrame(id),
+    idle: (fn) => current.idle(fn)
+  };
+  function useClock(impl) {
+    current = impl;
+    return impl;
+  }
+
   // src/player/camera.js
   var STOP_ZOOM = 11;
   var MAX_OVERVIEW_ZOOM = 12;
@@ -523,7 +609,7 @@
     return [config.story.date_range_label, fill(config.ui.stops_count, { count: config.stops.length }), config.story.total_km_label].join(" · ");
   }
   function overlayIntro(config) {
-    return [config.story.date_range_label, config.story.total_km_label, config.ui.press_to_begin].join(" · ");
+    return [config.story.date_range_label, config.story.total_km_label, config.ui.press_to_begin].filter(Boolean).join(" · ");
   }
   function stopWhen(stop) {
     return stop.when_label + " · " + stop.km_label;
@@ -603,6 +689,29 @@
         return super._onPanStart(event);
       }
     };
+  }
+
+  // src/player/flight.js
+  function clockFlight(interpolator, from, to, ms, apply, done) {
+    const props = interpolator.initializeProps(from, to);
+    const started = clock.now();
+    const flight = { frame: 0, cancelled: false };
+    const tick = () => {
+      if (flight.cancelled) return;
+      const t = Math.min(1, (clock.now() - started) / ms);
+      const view = Object.assign({}, to, interpolator.interpolateProps(props.start, props.end, t));
+      delete view.width;
+      delete view.height;
+      apply(view);
+      if (t < 1) flight.frame = clock.requestFrame(tick);
+      else done();
+    };
+    flight.frame = clock.requestFrame(tick);
+    flight.cancel = () => {
+      flight.cancelled = true;
+      clock.cancelFrame(flight.frame);
+    };
+    return flight;
   }
 
   // src/player/collide.js
@@ -762,14 +871,14 @@
     const items = [];
     const stops = groups.singles.slice().sort((a, b) => a.index === currentIndex ? -1 : b.index === currentIndex ? 1 : a.index - b.index);
     for (const s of stops) {
-      const current = s.index === currentIndex;
+      const current2 = s.index === currentIndex;
       items.push({
         position: s.position,
         text: s.name,
-        kind: current ? "stop current" : "stop",
+        kind: current2 ? "stop current" : "stop",
         sides: STOP_SIDES,
-        gap: (current ? CURRENT_RADIUS : MARKER_RADIUS) + 5,
-        must: current
+        gap: (current2 ? CURRENT_RADIUS : MARKER_RADIUS) + 5,
+        must: current2
       });
     }
     for (const c of groups.clusters) items.push({ position: c.position, text: String(c.count), kind: "cluster", fixed: true });
@@ -1039,24 +1148,24 @@
     }
     const store = state2.storyLayers;
     const moving = !!state2.animation;
-    const now = performance.now();
+    const now = clock.now();
     const running = updateFades(store.fades, store.entries, state2.index, moving, now, state2.reducedMotion ? 0 : FADE_MS);
     const key = `${state2.index}:${moving}`;
     if (store.legendKey !== key) {
       store.legendKey = key;
       showLegend(state2, legendItems(store, state2.index, moving));
     }
-    if (running && !store.frame) store.frame = requestAnimationFrame(() => fadeFrame(state2, store));
+    if (running && !store.frame) store.frame = clock.requestFrame(() => fadeFrame(state2, store));
     return drawnLayers(store, now);
   }
   function fadeFrame(state2, store) {
     store.frame = 0;
     if (!state2.deck || state2.storyLayers !== store) return;
-    const now = performance.now();
+    const now = clock.now();
     const byId = new Map(drawnLayers(store, now).map((layer) => [layer.id, layer]));
     state2.deck.setProps({ layers: state2.deck.props.layers.map((layer) => byId.get(layer.id) || layer) });
     const running = store.entries.some((entry) => fadeValue(store.fades[entry.id], now) !== store.fades[entry.id].to);
-    if (running) store.frame = requestAnimationFrame(() => fadeFrame(state2, store));
+    if (running) store.frame = clock.requestFrame(() => fadeFrame(state2, store));
   }
 
   // src/player/borders.js
@@ -1124,7 +1233,7 @@
     const animating = state2.animation;
     const reachedLeg = animating ? animating.leg : state2.index;
     const legs = state2.route.features;
-    const current = state2.index;
+    const current2 = state2.index;
     const layers = [
       // No outlines: the detail windows are cut out of the coarse land, and outlines would show the seams.
       new D2.GeoJsonLayer({
@@ -1233,13 +1342,13 @@
       pickable: true,
       radiusUnits: "pixels",
       billboard: true,
-      getRadius: (s) => s.index === current ? CURRENT_RADIUS : MARKER_RADIUS,
+      getRadius: (s) => s.index === current2 ? CURRENT_RADIUS : MARKER_RADIUS,
       stroked: true,
       lineWidthUnits: "pixels",
-      getLineWidth: (s) => s.index === current ? 3 : 2,
-      getFillColor: (s) => s.index <= current ? colors.done : colors.markerAhead,
-      getLineColor: (s) => s.index === current ? colors.text : colors.done,
-      updateTriggers: { getRadius: current, getFillColor: current, getLineColor: current, getLineWidth: current },
+      getLineWidth: (s) => s.index === current2 ? 3 : 2,
+      getFillColor: (s) => s.index <= current2 ? colors.done : colors.markerAhead,
+      getLineColor: (s) => s.index === current2 ? colors.text : colors.done,
+      updateTriggers: { getRadius: current2, getFillColor: current2, getLineColor: current2, getLineWidth: current2 },
       onClick: ({ object }) => {
         if (object) onStopClick2(object.index);
       }
@@ -1968,17 +2077,22 @@
     const hint = state2.els.hint;
     hint.textContent = kind === "touch" ? ui.touch_hint : zoomHint(ui, isMac(navigator.platform || navigator.userAgent));
     hint.classList.add("shown");
-    clearTimeout(state2.hintTimer);
-    state2.hintTimer = setTimeout(() => hint.classList.remove("shown"), HINT_MS);
+    clock.clearTimeout(state2.hintTimer);
+    state2.hintTimer = clock.setTimeout(() => hint.classList.remove("shown"), HINT_MS);
   }
   function updatePresenter(state2, progress) {
     const els = state2.els;
     if (!els.presenter) return;
     const ui = state2.config.ui;
-    els.presenterPosition.textContent = state2.endCard ? ui.the_end : counterText(state2.config, state2.index);
-    els.presenterPlay.textContent = state2.playing ? "▶ " + ui.playing : "❚❚ " + ui.paused;
-    els.presenterBar.style.width = (100 * Math.min(1, Math.max(0, progress || 0))).toFixed(1) + "%";
-    els.presenter.dataset.playing = state2.playing ? "true" : "false";
+    setText(els.presenterPosition, state2.endCard ? ui.the_end : counterText(state2.config, state2.index));
+    setText(els.presenterPlay, state2.playing ? "▶ " + ui.playing : "❚❚ " + ui.paused);
+    const width = (100 * Math.min(1, Math.max(0, progress || 0))).toFixed(1) + "%";
+    if (els.presenterBar.style.width !== width) els.presenterBar.style.width = width;
+    const playing = state2.playing ? "true" : "false";
+    if (els.presenter.dataset.playing !== playing) els.presenter.dataset.playing = playing;
+  }
+  function setText(node, text) {
+    if (node.textContent !== text) node.textContent = text;
   }
   function showDwellItem(state2, items, k) {
     const overlay = state2.els.overlay;
@@ -1993,10 +2107,13 @@
   }
   function showEndCard(state2) {
     const c = state2.config;
+    const line = (text) => el("p", { class: "credit", text });
     state2.els.overlay.replaceChildren(
       el("h2", { text: c.story.title }),
       el("p", { class: "when", text: c.ui.credits }),
-      ...[c.credits, ...c.map_credits].filter(Boolean).map((line) => el("p", { class: "credit", text: line }))
+      ...[c.credits, ...c.map_credits].filter(Boolean).map(line),
+      el("p", { class: "when", text: c.ui.sources }),
+      el("ul", { class: "sources" }, ...c.sources.map((s) => el("li", { class: "credit", text: s.attribution })))
     );
     state2.els.overlay.dataset.item = "end";
   }
@@ -2048,10 +2165,6 @@
       halo: cssColor("--bg", 220)
     };
   }
-  function whenIdle(callback) {
-    if (window.requestIdleCallback) window.requestIdleCallback(callback, { timeout: 2e3 });
-    else setTimeout(callback, 200);
-  }
   function warmTrips() {
     state.tripsWarm = true;
     try {
@@ -2098,7 +2211,7 @@
         state.frames += 1;
         if (!state.timings.frame) {
           state.timings.frame = performance.now();
-          whenIdle(warmTrips);
+          clock.idle(warmTrips);
         }
       },
       onLoad: () => redraw(),
@@ -2147,13 +2260,27 @@
       }
     };
     state.cameraMove = move;
-    state.deck.setProps({ initialViewState: Object.assign({}, target, duration ? {
-      transitionDuration: duration,
-      transitionInterpolator: new (D()).FlyToInterpolator({ speed: 1.4 }),
-      onTransitionEnd: settled,
-      onTransitionInterrupt: settled
-    } : {}) });
-    if (move) setTimeout(settled, duration + 500);
+    stopFlight();
+    if (clock.manual && duration) {
+      const rect = state.els.map.getBoundingClientRect();
+      const size = { width: Math.max(1, rect.width), height: Math.max(1, rect.height) };
+      state.flight = clockFlight(
+        new (D()).FlyToInterpolator({ speed: 1.4 }),
+        Object.assign({}, state.viewState, size),
+        Object.assign({}, target, size),
+        duration,
+        setView,
+        settled
+      );
+    } else {
+      state.deck.setProps({ initialViewState: Object.assign({}, target, duration ? {
+        transitionDuration: duration,
+        transitionInterpolator: new (D()).FlyToInterpolator({ speed: 1.4 }),
+        onTransitionEnd: settled,
+        onTransitionInterrupt: settled
+      } : {}) });
+    }
+    if (move) clock.setTimeout(settled, duration + 500);
     if (!duration) {
       state.viewState = target;
       state.zoom = target.zoom;
@@ -2174,6 +2301,12 @@
     const fitted = overviewView(bounds, rect, 0, fitBounds);
     flyTo(Object.assign({}, fitted, { zoom: Math.max(fitted.zoom, state.zoom + 2) }), JUMP_MS);
   }
+  function stopFlight() {
+    if (state.flight) {
+      state.flight.cancel();
+      state.flight = null;
+    }
+  }
   function setView(view) {
     const target = constrain(view, state.maxBounds);
     state.deck.setProps({ initialViewState: target });
@@ -2183,7 +2316,8 @@
   function animateLeg(from, to, arrived) {
     const c = state.config;
     const leg = state.route.features[from];
-    const started = performance.now();
+    stopFlight();
+    const started = clock.now();
     const start2 = state.viewState || stopView(c.stops[from]);
     const target = stopView(c.stops[to]);
     const legFit = overviewView(legBounds(leg), state.els.map.getBoundingClientRect(), 0, fitBounds);
@@ -2208,7 +2342,7 @@
       setView(lift(legCamera(headPosition(leg, time), eased, camera, target, midZoom)));
       if (!done) {
         redraw();
-        animation.frame = requestAnimationFrame(tick);
+        animation.frame = clock.requestFrame(tick);
       } else {
         state.animation = null;
         state.time = c.stops[to].seconds;
@@ -2217,7 +2351,37 @@
         arrived();
       }
     };
-    animation.frame = requestAnimationFrame(tick);
+    animation.frame = clock.requestFrame(tick);
+    clock.setTimeout(() => {
+      if (state.animation === animation) {
+        clock.cancelFrame(animation.frame);
+        tick(Math.max(clock.now(), started + LEG_MS));
+      }
+    }, LEG_MS);
+  }
+
+  // src/player/plan.js
+  function playbackPlan(config) {
+    const overview = dwellMs(config, OVERVIEW);
+    const segments = [{ kind: "title", ms: overview }, { kind: "first-step", ms: FIRST_STEP_MS }];
+    config.stops.forEach((stop, index) => {
+      if (index > 0) segments.push({ kind: "leg", index: index - 1, ms: LEG_MS });
+      segments.push({ kind: "stop", index, ms: dwellMs(config, index) });
+    });
+    segments.push({ kind: "end", ms: Math.max(overview, JUMP_MS) });
+    return { segments, total_ms: segments.reduce((sum, segment) => sum + segment.ms, 0) };
+  }
+  function reachedAt(stops, seconds) {
+    let reached = 0;
+    while (reached + 1 < stops.length && stops[reached + 1].seconds <= seconds) reached += 1;
+    return reached;
+  }
+  function routeTimeAt(legs, progress) {
+    const p = Math.min(1, Math.max(0, progress)) * legs.length;
+    const leg = legs[Math.min(legs.length - 1, Math.floor(p))];
+    const stamps = leg.properties.timestamps;
+    const f = Math.min(1, p - Math.min(legs.length - 1, Math.floor(p)));
+    return stamps[0] + f * (stamps[stamps.length - 1] - stamps[0]);
   }
 
   // src/player/timeline.js
@@ -2271,11 +2435,15 @@
   }
   function teardown() {
     cancelAnimation();
-    clearTimeout(state.playTimer);
+    clock.clearTimeout(state.playTimer);
     state.playing = false;
     stopDwell();
     state.endCard = false;
     state.cameraMove = null;
+    if (state.flight) {
+      state.flight.cancel();
+      state.flight = null;
+    }
     state.labelSet = null;
     state.ready = false;
     if (state.deck) {
@@ -2358,7 +2526,7 @@
   }
   function cancelAnimation() {
     if (state.animation) {
-      cancelAnimationFrame(state.animation.frame);
+      clock.cancelFrame(state.animation.frame);
       state.animation = null;
     }
   }
@@ -2368,7 +2536,7 @@
     const move = planMove(state.index, index, c.stops.length, { instant: opts.instant, reducedMotion: state.reducedMotion });
     if (!move) return;
     cancelAnimation();
-    clearTimeout(state.playTimer);
+    clock.clearTimeout(state.playTimer);
     stopDwell();
     state.endCard = false;
     state.index = index;
@@ -2403,23 +2571,23 @@
   }
   var DWELL_TICK_MS = 100;
   function stopDwell() {
-    clearTimeout(state.dwellTimer);
+    clock.clearTimeout(state.dwellTimer);
     state.dwell = null;
   }
   function startDwell(ms, then) {
     stopDwell();
     if (state.mode !== "present") {
-      state.dwellTimer = setTimeout(then, ms);
+      state.dwellTimer = clock.setTimeout(then, ms);
       return;
     }
     const stop = state.index === OVERVIEW2 || state.endCard ? null : state.config.stops[state.index];
     const items = stop ? dwellItems(stop) : null;
-    const started = performance.now();
+    const started = clock.now();
     const dwell = { item: 0, ms };
     state.dwell = dwell;
     const tick = () => {
       if (state.dwell !== dwell) return;
-      const elapsed = performance.now() - started;
+      const elapsed = clock.now() - started;
       if (items) {
         const at = dwellAt(items, ms, elapsed);
         if (at.item !== dwell.item) {
@@ -2433,12 +2601,12 @@
         then();
         return;
       }
-      state.dwellTimer = setTimeout(tick, Math.min(DWELL_TICK_MS, ms - elapsed));
+      state.dwellTimer = clock.setTimeout(tick, Math.min(DWELL_TICK_MS, ms - elapsed));
     };
     tick();
   }
   function scheduleNext() {
-    clearTimeout(state.playTimer);
+    clock.clearTimeout(state.playTimer);
     const next = afterArrival(state.index, state.config.stops.length, state.playing);
     if (next === "idle") {
       stopDwell();
@@ -2456,7 +2624,7 @@
     }
     startDwell(dwellMs(state.config, OVERVIEW2), () => {
       goTo(OVERVIEW2, { instant: true });
-      state.playTimer = setTimeout(() => step(1), FIRST_STEP_MS);
+      state.playTimer = clock.setTimeout(() => step(1), FIRST_STEP_MS);
     });
   }
   function showEnd() {
@@ -2471,7 +2639,7 @@
     state.playing = playing;
     state.els.play.textContent = playLabel(state.config.ui, playing);
     state.els.play.setAttribute("aria-pressed", playing ? "true" : "false");
-    clearTimeout(state.playTimer);
+    clock.clearTimeout(state.playTimer);
     if (!playing) stopDwell();
     updatePresenter(state, 0);
     if (playing) {
@@ -2479,6 +2647,16 @@
       if (plan.rewind || state.endCard) goTo(OVERVIEW2, { instant: true });
       if (!state.animation) startDwell(plan.rewind ? FIRST_STEP_MS : plan.delayMs, () => step(1));
     }
+  }
+  function showRouteAt(seconds) {
+    cancelAnimation();
+    stopDwell();
+    const stops = state.config.stops;
+    const reached = reachedAt(stops, seconds);
+    state.index = reached;
+    state.time = Math.min(seconds, stops[stops.length - 1].seconds);
+    state.animation = reached < stops.length - 1 ? { leg: reached, frame: 0 } : null;
+    redraw();
   }
   var actions = { goTo: (index) => goTo(index), step, togglePlay: () => setPlaying(!state.playing) };
   function onKey(event) {
@@ -2592,9 +2770,77 @@
     };
   }
 
+  // src/player/hosts/recorder.js
+  function wantsManualClock(hash) {
+    return new URLSearchParams(String(hash || "").replace(/^#/, "")).get("clock") === "manual";
+  }
+  function forVideo(config) {
+    config.start.mode = "present";
+    config.ui.press_to_begin = "";
+    return config;
+  }
+  function installRecorder(player) {
+    const clock2 = useClock(manualClock());
+    const { state: state2 } = player;
+    const started = /* @__PURE__ */ new WeakMap();
+    const observer = new MutationObserver(() => {
+    });
+    let drawn = -1;
+    const shows = (record) => {
+      const node = record.target.nodeType === 1 ? record.target : record.target.parentElement;
+      return !!node && (!node.checkVisibility || node.checkVisibility());
+    };
+    function stepAnimations() {
+      let running = false;
+      for (const animation of document.getAnimations()) {
+        if (!started.has(animation)) {
+          started.set(animation, clock2.now());
+          animation.pause();
+        }
+        animation.currentTime = clock2.now() - started.get(animation);
+        running = true;
+      }
+      return running;
+    }
+    function frame() {
+      const animated = stepAnimations();
+      if (state2.deck) state2.deck.redraw();
+      const mutated = observer.takeRecords().some(shows);
+      const changed = state2.frames !== drawn || animated || mutated;
+      const why = { drawn: state2.frames !== drawn, animated, mutated };
+      drawn = state2.frames;
+      return { time: clock2.now(), changed, why, index: state2.index, end: !!state2.endCard, frames: state2.frames };
+    }
+    window.storymapClock = Object.freeze({
+      // {dwell_seconds, play}: the plan of the whole video; with play (the default) autoplay starts
+      // after the title's segment.
+      start(options) {
+        const opts = options || {};
+        if (opts.dwell_seconds) state2.config.start.dwell_override = opts.dwell_seconds;
+        const plan = playbackPlan(state2.config);
+        if (opts.play !== false) clock2.setTimeout(() => player.setPlaying(true), plan.segments[0].ms);
+        observer.observe(document.getElementById("storymap"), { subtree: true, childList: true, attributes: true, characterData: true });
+        return Object.assign(plan, { first: frame() });
+      },
+      advance(ms) {
+        clock2.advance(ms);
+        return frame();
+      },
+      // The GIF: `ms` later, the whole trip with its route drawn to `progress` (0-1, each leg an equal share).
+      route(progress, ms) {
+        clock2.advance(ms);
+        player.showRouteAt(state2.route.features.length ? routeTimeAt(state2.route.features, progress) : 0);
+        return frame();
+      },
+      pending: () => clock2.pending()
+    });
+  }
+
   // src/player/hosts/standalone.js
   function installStandalone(player, inline2) {
     const { state: state2 } = player;
+    const recording = wantsManualClock(location.hash);
+    if (recording) installRecorder(player);
     player.useHost({
       name: "standalone",
       setFrameHeight() {
@@ -2625,7 +2871,7 @@
       if (how.mode) config.start.mode = how.mode;
       if (how.loop) config.start.loop = true;
       if (how.autoplay) config.start.autoplay = true;
-      return config;
+      return recording ? forVideo(config) : config;
     });
   }
 

@@ -32,7 +32,7 @@ export function overviewWhen(config) {
 }
 
 export function overlayIntro(config) {
-  return [config.story.date_range_label, config.story.total_km_label, config.ui.press_to_begin].join(' · ');
+  return [config.story.date_range_label, config.story.total_km_label, config.ui.press_to_begin].filter(Boolean).join(' · ');
 }
 
 export function stopWhen(stop) { return stop.when_label + ' · ' + stop.km_label; }

@@ -1,10 +1,12 @@
 // The map: the deck and its canvas, colours, the camera's moves (with the basemap's bounds and, in
 // presentation mode, clear of the quote card), the leg's flight with the camera on the train, and
 // redraws. Navigation (runtime.js) says where to go; this module moves there.
-import {JUMP_MS, boxBounds, constrain, headPosition, legBounds, legCamera, legTime, lifted, overviewView, stopView,
+import {JUMP_MS, LEG_MS, boxBounds, constrain, headPosition, legBounds, legCamera, legTime, lifted, overviewView, stopView,
   tripBounds} from './camera.js';
+import {clock} from './clock.js';
 import {articleController} from './controller.js';
 import {cssColor} from './dom.js';
+import {clockFlight} from './flight.js';
 import {tooltipText} from './format.js';
 import {touchAction} from './gestures.js';
 import {mapStops, positionLabels, syncLabels} from './labels.js';
@@ -26,10 +28,6 @@ function readColors() {
   };
 }
 
-function whenIdle(callback) {
-  if (window.requestIdleCallback) window.requestIdleCallback(callback, {timeout: 2000});
-  else setTimeout(callback, 200);
-}
 
 // Once the first frame is up: the trail's shader (layers.js) and the picking pass are readied while
 // the reader looks, or a first click on the map (a marker, a cluster) came to nothing while deck.gl
@@ -75,7 +73,7 @@ export function buildDeck(stopClicked) {
       updateMapFrame(state);     // first: the locator shown or hidden is an obstacle for the names
       positionLabels(state);
       state.frames += 1;
-      if (!state.timings.frame) { state.timings.frame = performance.now(); whenIdle(warmTrips); }
+      if (!state.timings.frame) { state.timings.frame = performance.now(); clock.idle(warmTrips); }
     },
     onLoad: () => redraw(),   // once the view has a size, place the labels for it
     getCursor: ({isHovering}) => (isHovering ? 'pointer' : 'grab'),
@@ -124,11 +122,19 @@ export function flyTo(view, ms) {
   // At rest, stops are grouped again for the view reached (clusters depend on the zoom).
   const settled = () => { if (state.cameraMove === move) { state.cameraMove = null; redraw(); positionLabels(state); } };
   state.cameraMove = move;
-  state.deck.setProps({initialViewState: Object.assign({}, target, duration ? {
-    transitionDuration: duration, transitionInterpolator: new (D().FlyToInterpolator)({speed: 1.4}),
-    onTransitionEnd: settled, onTransitionInterrupt: settled,
-  } : {})});
-  if (move) setTimeout(settled, duration + 500);
+  stopFlight();
+  if (clock.manual && duration) {
+    const rect = state.els.map.getBoundingClientRect();
+    const size = {width: Math.max(1, rect.width), height: Math.max(1, rect.height)};
+    state.flight = clockFlight(new (D().FlyToInterpolator)({speed: 1.4}), Object.assign({}, state.viewState, size),
+                               Object.assign({}, target, size), duration, setView, settled);
+  } else {
+    state.deck.setProps({initialViewState: Object.assign({}, target, duration ? {
+      transitionDuration: duration, transitionInterpolator: new (D().FlyToInterpolator)({speed: 1.4}),
+      onTransitionEnd: settled, onTransitionInterrupt: settled,
+    } : {})});
+  }
+  if (move) clock.setTimeout(settled, duration + 500);
   if (!duration) { state.viewState = target; state.zoom = target.zoom; }
   positionLabels(state);
 }
@@ -153,6 +159,10 @@ function openCluster(members) {
 }
 
 
+function stopFlight() {
+  if (state.flight) { state.flight.cancel(); state.flight = null; }
+}
+
 function setView(view) {
   const target = constrain(view, state.maxBounds);
   state.deck.setProps({initialViewState: target});
@@ -165,7 +175,8 @@ function setView(view) {
 export function animateLeg(from, to, arrived) {
   const c = state.config;
   const leg = state.route.features[from];
-  const started = performance.now();
+  stopFlight();
+  const started = clock.now();
   const start = state.viewState || stopView(c.stops[from]);
   const target = stopView(c.stops[to]);
   const legFit = overviewView(legBounds(leg), state.els.map.getBoundingClientRect(), 0, fitBounds);
@@ -188,7 +199,7 @@ export function animateLeg(from, to, arrived) {
     setView(lift(legCamera(headPosition(leg, time), eased, camera, target, midZoom)));
     if (!done) {
       redraw();
-      animation.frame = requestAnimationFrame(tick);
+      animation.frame = clock.requestFrame(tick);
     } else {
       state.animation = null;
       state.time = c.stops[to].seconds;
@@ -197,6 +208,10 @@ export function animateLeg(from, to, arrived) {
       arrived();
     }
   };
-  animation.frame = requestAnimationFrame(tick);
+  animation.frame = clock.requestFrame(tick);
+  // The train arrives on time, not on the first frame after it: a video's plan (plan.js) adds up.
+  clock.setTimeout(() => {
+    if (state.animation === animation) { clock.cancelFrame(animation.frame); tick(Math.max(clock.now(), started + LEG_MS)); }
+  }, LEG_MS);
 }
 

@@ -2,6 +2,7 @@
 // hint, the whole-trip button, and in presentation mode the position / play state / dwell progress
 // display, the quote or note of the dwell's current item, and the end card with the credits.
 // Every word is config.ui's (storymap/words.py); text only.
+import {clock} from './clock.js';
 import {el} from './dom.js';
 import {counterText} from './format.js';
 import {HINT_MS, isMac, zoomHint} from './gestures.js';
@@ -31,8 +32,8 @@ export function showHint(state, kind) {
   const hint = state.els.hint;
   hint.textContent = kind === 'touch' ? ui.touch_hint : zoomHint(ui, isMac(navigator.platform || navigator.userAgent));
   hint.classList.add('shown');
-  clearTimeout(state.hintTimer);
-  state.hintTimer = setTimeout(() => hint.classList.remove('shown'), HINT_MS);
+  clock.clearTimeout(state.hintTimer);
+  state.hintTimer = clock.setTimeout(() => hint.classList.remove('shown'), HINT_MS);
 }
 
 // The presenter's display: "3 / 7", playing or paused, and how much of the dwell has passed (0-1).
@@ -40,11 +41,16 @@ export function updatePresenter(state, progress) {
   const els = state.els;
   if (!els.presenter) return;
   const ui = state.config.ui;
-  els.presenterPosition.textContent = state.endCard ? ui.the_end : counterText(state.config, state.index);
-  els.presenterPlay.textContent = state.playing ? '▶ ' + ui.playing : '❚❚ ' + ui.paused;
-  els.presenterBar.style.width = (100 * Math.min(1, Math.max(0, progress || 0))).toFixed(1) + '%';
-  els.presenter.dataset.playing = state.playing ? 'true' : 'false';
+  setText(els.presenterPosition, state.endCard ? ui.the_end : counterText(state.config, state.index));
+  setText(els.presenterPlay, state.playing ? '▶ ' + ui.playing : '❚❚ ' + ui.paused);
+  const width = (100 * Math.min(1, Math.max(0, progress || 0))).toFixed(1) + '%';
+  if (els.presenterBar.style.width !== width) els.presenterBar.style.width = width;
+  const playing = state.playing ? 'true' : 'false';
+  if (els.presenter.dataset.playing !== playing) els.presenter.dataset.playing = playing;
 }
+
+// Ten times a second while dwelling: only what changed is written (the video reuses unchanged frames).
+function setText(node, text) { if (node.textContent !== text) node.textContent = text; }
 
 // The overlay's quote or note: item `k` of the stop's dwell (state.js dwellItems).
 export function showDwellItem(state, items, k) {
@@ -59,10 +65,14 @@ export function showDwellItem(state, items, k) {
   overlay.dataset.item = String(k);
 }
 
-// The end of the story: its title, the credits and the map's sources.
+// The end of the story: its title, the credits and the map's sources, then the quoted sources, one
+// line each (outlet, author, date: the headlines are in the handout and the page's receipts).
 export function showEndCard(state) {
   const c = state.config;
+  const line = (text) => el('p', {class: 'credit', text});
   state.els.overlay.replaceChildren(el('h2', {text: c.story.title}), el('p', {class: 'when', text: c.ui.credits}),
-                                    ...[c.credits, ...c.map_credits].filter(Boolean).map((line) => el('p', {class: 'credit', text: line})));
+                                    ...[c.credits, ...c.map_credits].filter(Boolean).map(line),
+                                    el('p', {class: 'when', text: c.ui.sources}),
+                                    el('ul', {class: 'sources'}, ...c.sources.map((s) => el('li', {class: 'credit', text: s.attribution}))));
   state.els.overlay.dataset.item = 'end';
 }

@@ -2,10 +2,12 @@
 // dwell as state.js decides them (mapview.js moves the map). A host adapter
 // (hosts/streamlit.js or hosts/standalone.js) supplies the config and keeps its URL in step.
 import {Unusable, checkBasemap, checkConfig, checkRoute} from './config.js';
+import {clock} from './clock.js';
 import {JUMP_MS, stopView} from './camera.js';
 import {el} from './dom.js';
 import {failureReason, failureText, playLabel} from './format.js';
 import {animateLeg, buildDeck, clearOfCard, flyTo, overviewViewState, redraw} from './mapview.js';
+import {reachedAt} from './plan.js';
 import {buildMapControls, showDwellItem, showEndCard, updatePresenter} from './presenter.js';
 import {thinTimeline} from './timeline.js';
 import {prepareBasemap} from './layers.js';
@@ -40,11 +42,12 @@ function setReadiness(value) { document.getElementById('storymap').dataset.state
 
 function teardown() {
   cancelAnimation();
-  clearTimeout(state.playTimer);
+  clock.clearTimeout(state.playTimer);
   state.playing = false;
   stopDwell();
   state.endCard = false;
   state.cameraMove = null;
+  if (state.flight) { state.flight.cancel(); state.flight = null; }
   state.labelSet = null;
   state.ready = false;
   if (state.deck) {
@@ -134,7 +137,7 @@ export function updateHost(config) {
 
 // ---- navigation and animation -------------------------------------------------------------
 function cancelAnimation() {
-  if (state.animation) { cancelAnimationFrame(state.animation.frame); state.animation = null; }
+  if (state.animation) { clock.cancelFrame(state.animation.frame); state.animation = null; }
 }
 
 export function goTo(index, options) {
@@ -143,7 +146,7 @@ export function goTo(index, options) {
   const move = machine.planMove(state.index, index, c.stops.length, {instant: opts.instant, reducedMotion: state.reducedMotion});
   if (!move) return;
   cancelAnimation();
-  clearTimeout(state.playTimer);
+  clock.clearTimeout(state.playTimer);
   stopDwell();
   state.endCard = false;
   state.index = index;
@@ -176,34 +179,34 @@ export function step(delta) {
 // ---- dwelling at a stop while playing ---------------------------------------------------------
 const DWELL_TICK_MS = 100;     // the presenter's progress bar and the overlay's item move this often
 
-function stopDwell() { clearTimeout(state.dwellTimer); state.dwell = null; }
+function stopDwell() { clock.clearTimeout(state.dwellTimer); state.dwell = null; }
 
 // Wait `ms` at the current place, then `then()`. In presentation mode the overlay shows each of the
 // stop's quotes and notes in turn (state.js dwellItems) and the presenter's bar fills.
 function startDwell(ms, then) {
   stopDwell();
-  if (state.mode !== 'present') { state.dwellTimer = setTimeout(then, ms); return; }
+  if (state.mode !== 'present') { state.dwellTimer = clock.setTimeout(then, ms); return; }
   const stop = state.index === OVERVIEW || state.endCard ? null : state.config.stops[state.index];
   const items = stop ? machine.dwellItems(stop) : null;
-  const started = performance.now();
+  const started = clock.now();
   const dwell = {item: 0, ms};
   state.dwell = dwell;
   const tick = () => {
     if (state.dwell !== dwell) return;
-    const elapsed = performance.now() - started;
+    const elapsed = clock.now() - started;
     if (items) {
       const at = machine.dwellAt(items, ms, elapsed);
       if (at.item !== dwell.item) { dwell.item = at.item; showDwellItem(state, items, at.item); }
     }
     updatePresenter(state, elapsed / ms);
     if (elapsed >= ms) { state.dwell = null; then(); return; }
-    state.dwellTimer = setTimeout(tick, Math.min(DWELL_TICK_MS, ms - elapsed));
+    state.dwellTimer = clock.setTimeout(tick, Math.min(DWELL_TICK_MS, ms - elapsed));
   };
   tick();
 }
 
 function scheduleNext() {
-  clearTimeout(state.playTimer);
+  clock.clearTimeout(state.playTimer);
   const next = machine.afterArrival(state.index, state.config.stops.length, state.playing);
   if (next === 'idle') { stopDwell(); updatePresenter(state, 0); return; }
   startDwell(machine.dwellMs(state.config, state.index), next === 'end' ? finish : () => step(1));
@@ -216,7 +219,7 @@ function finish() {
   if (!plan.loop) { setPlaying(false); return; }
   startDwell(machine.dwellMs(state.config, OVERVIEW), () => {
     goTo(OVERVIEW, {instant: true});
-    state.playTimer = setTimeout(() => step(1), machine.FIRST_STEP_MS);
+    state.playTimer = clock.setTimeout(() => step(1), machine.FIRST_STEP_MS);
   });
 }
 
@@ -233,7 +236,7 @@ export function setPlaying(playing) {
   state.playing = playing;
   state.els.play.textContent = playLabel(state.config.ui, playing);
   state.els.play.setAttribute('aria-pressed', playing ? 'true' : 'false');
-  clearTimeout(state.playTimer);
+  clock.clearTimeout(state.playTimer);
   if (!playing) stopDwell();
   updatePresenter(state, 0);
   if (playing) {
@@ -241,6 +244,19 @@ export function setPlaying(playing) {
     if (plan.rewind || state.endCard) goTo(OVERVIEW, {instant: true});
     if (!state.animation) startDwell(plan.rewind ? machine.FIRST_STEP_MS : plan.delayMs, () => step(1));
   }
+}
+
+// The overview with the route drawn up to story time `seconds`, its trail's head moving (the GIF of
+// `storymap video --gif`): the camera stays on the whole trip; stops fill as they are reached.
+export function showRouteAt(seconds) {
+  cancelAnimation();
+  stopDwell();
+  const stops = state.config.stops;
+  const reached = reachedAt(stops, seconds);
+  state.index = reached;
+  state.time = Math.min(seconds, stops[stops.length - 1].seconds);
+  state.animation = reached < stops.length - 1 ? {leg: reached, frame: 0} : null;
+  redraw();
 }
 
 export const actions = {goTo: (index) => goTo(index), step, togglePlay: () => setPlaying(!state.playing)};

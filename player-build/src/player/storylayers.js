@@ -4,6 +4,7 @@
 // knows only the allowed classes and compiles '@@=' accessors with our own tiny grammar (no eval, no
 // Function: the export's CSP has no 'unsafe-eval', and an accessor is data, not a program). `D` is
 // window.deckgl.
+import {clock} from './clock.js';
 import {el} from './dom.js';
 
 // storymap/layers.py ALLOWED_LAYERS and src/deck-entry.js: the same list (test/storylayers.test.js).
@@ -195,20 +196,20 @@ export function storyLayers(D, state) {
   }
   const store = state.storyLayers;
   const moving = !!state.animation;
-  const now = performance.now();
+  const now = clock.now();
   const running = updateFades(store.fades, store.entries, state.index, moving, now, state.reducedMotion ? 0 : FADE_MS);
   const key = `${state.index}:${moving}`;
   if (store.legendKey !== key) { store.legendKey = key; showLegend(state, legendItems(store, state.index, moving)); }
-  if (running && !store.frame) store.frame = requestAnimationFrame(() => fadeFrame(state, store));
+  if (running && !store.frame) store.frame = clock.requestFrame(() => fadeFrame(state, store));
   return drawnLayers(store, now);
 }
 
 function fadeFrame(state, store) {
   store.frame = 0;
   if (!state.deck || state.storyLayers !== store) return;
-  const now = performance.now();
+  const now = clock.now();
   const byId = new Map(drawnLayers(store, now).map((layer) => [layer.id, layer]));
   state.deck.setProps({layers: state.deck.props.layers.map((layer) => byId.get(layer.id) || layer)});
   const running = store.entries.some((entry) => fadeValue(store.fades[entry.id], now) !== store.fades[entry.id].to);
-  if (running) store.frame = requestAnimationFrame(() => fadeFrame(state, store));
+  if (running) store.frame = clock.requestFrame(() => fadeFrame(state, store));
 }

@@ -5,9 +5,12 @@
 import {parseConfigText} from '../config.js';
 import {startFromHash, stopFromHash, withStopHash} from '../url.js';
 import {commandHandler} from './commands.js';
+import {forVideo, installRecorder, wantsManualClock} from './recorder.js';
 
 export function installStandalone(player, inline) {
   const {state} = player;
+  const recording = wantsManualClock(location.hash);
+  if (recording) installRecorder(player);   // before anything reads the clock
   player.useHost({
     name: 'standalone',
     setFrameHeight() {},
@@ -34,6 +37,6 @@ export function installStandalone(player, inline) {
     if (how.mode) config.start.mode = how.mode;
     if (how.loop) config.start.loop = true;
     if (how.autoplay) config.start.autoplay = true;
-    return config;
+    return recording ? forVideo(config) : config;
   });
 }
