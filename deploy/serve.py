@@ -7,7 +7,11 @@
 The local run is the recipe in docs/deploy.md, whole: it starts the replicas on loopback ports,
 renders deploy/nginx-storymap.conf.template for them, and runs Debian's nginx in the foreground
 as the current user (its files go to a temporary folder). Ctrl-C stops everything. Standard
-library only, so it runs from the app's own virtualenv.
+library and the storymap package, so it runs from the app's own virtualenv.
+
+Link previews (chat apps, social sites) read the page's HTML without running its scripts, and
+Streamlit writes no head tags of its own: nginx adds each story's Open Graph and Twitter card tags
+to the page's HTML, chosen by its ?story= (the first story without one, as the page shows).
 """
 
 from __future__ import annotations
@@ -53,15 +57,54 @@ def frame_ancestors_value(text: str) -> str:
     return " ".join(sources)
 
 
-def site_config(replica_ports: list[int], listen: str, frame_ancestors: str = "'self'") -> str:
-    """The server block and upstream for /etc/nginx/conf.d/, with replicas on 127.0.0.1."""
+CARD = "\x00card\x00"   # where the card's URL goes, after the story's own text is made safe for nginx
+
+
+def _nginx_text(html: str) -> str:
+    """Tags as the inside of a single-quoted nginx string: nginx reads backslashes as escapes and `$` as a
+    variable, so those become HTML character references (the tags are already HTML-escaped)."""
+    return html.replace("\\", "&#92;").replace("$", "&#36;").replace("'", "&#39;")
+
+
+def share_tags_map(stories_dir: Path | None = None, geodata_dir: Path | None = None) -> str:
+    """An nginx map from ?story= to that story's share tags, a story that does not load has none. A story
+    with a card beside its geodata (`storymap card ID -o geodata/ID.card.png`) names it as its image,
+    by the address the reader used ($scheme://$http_host), which link previewers need absolute."""
+    from storymap.catalog import StoryBundle, load_catalog
+    from storymap.export import _share_tags
+    from storymap.paths import geodata_dir as geodata_of
+    from storymap.paths import stories_dir as stories_of
+    from storymap.story import story_paths
+    from storymap.words import ui
+
+    stories = stories_of(stories_dir)
+    geodata = geodata_of(stories, geodata_dir)
+    lines, first = [], None
+    for path, result in load_catalog(story_paths(stories), geodata):
+        if not isinstance(result, StoryBundle):
+            continue
+        story = result.story
+        card = (geodata / f"{story.id}.card.png").is_file()
+        tags = _share_tags(story, ui(story.language), CARD if card else None)
+        text = _nginx_text("".join(tags)).replace(CARD, f"$scheme://$http_host/app/static/{story.id}.card.png")
+        text += f'<meta property="og:url" content="$scheme://$http_host/?story={story.id}">'
+        lines.append(f"    {story.id} '{text}';")
+        first = first or text
+    return "\n".join(["map $arg_story $storymap_share_tags {", f"    default '{first or ''}';", *lines, "}"])
+
+
+def site_config(replica_ports: list[int], listen: str, frame_ancestors: str = "'self'",
+                share_tags: str | None = None) -> str:
+    """The server block and upstream for /etc/nginx/conf.d/, with replicas on 127.0.0.1, and the share
+    tags' map (share_tags_map(); made from the stories folder when not given)."""
     if not replica_ports:
         raise DeployError("--replicas: give at least 1")
     if not re.fullmatch(r"(?:[0-9.]+:|\[[0-9a-fA-F:]+\]:)?\d{1,5}", listen):
         raise DeployError(f"--listen: {listen!r} is not a port or address:port, e.g. 127.0.0.1:8080")
     servers = "\n".join(f"    server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;" for port in replica_ports)
     return (TEMPLATE.read_text(encoding="utf-8").replace("{{SERVERS}}", servers).replace("{{LISTEN}}", listen)
-            .replace("{{FRAME_ANCESTORS}}", frame_ancestors_value(frame_ancestors)))
+            .replace("{{FRAME_ANCESTORS}}", frame_ancestors_value(frame_ancestors))
+            .replace("{{SHARE_TAGS}}", share_tags if share_tags is not None else share_tags_map()))
 
 
 def nginx_conf(site: str, prefix: Path) -> str:

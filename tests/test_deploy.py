@@ -16,7 +16,7 @@ import urllib.request
 
 import pytest
 from deploy_support import Deployment, free_port, nginx_binary, stop_process
-from helpers import ROOT
+from helpers import ROOT, copy_first_story
 from streamlit_client import Viewer, run_async
 
 spec = importlib.util.spec_from_file_location("deploy_serve", ROOT / "deploy" / "serve.py")
@@ -108,9 +108,55 @@ def test_the_page_and_its_data_come_through_the_proxy_with_the_framing_rule(depl
     assert headers["Content-Security-Policy"] == f"frame-ancestors 'self' {NEWS_SITE}"
 
 
+def test_the_page_through_the_proxy_carries_its_storys_share_tags(deployment):
+    # Link previewers read the HTML and run no scripts: the tags must be in what nginx sends.
+    title = "Kim Jong Un&#x27;s armoured train through Russia&#x27;s Far East"
+    for query in ("/?story=kim-russia-2023", "/"):   # without ?story= the page shows the first story
+        status, headers, body = fetch(deployment.url + query)
+        head = body.decode().split("</head>")[0]
+        assert status == 200 and f'<meta property="og:title" content="{title}">' in head, query
+        assert f'<meta property="og:url" content="{deployment.url}/?story=kim-russia-2023">' in head
+        assert head.count('property="og:title"') == 1
+    # Only the page: the player's own files pass through untouched.
+    assert b"og:title" not in fetch(deployment.url + "/app/static/kim-russia-2023.route.geojson")[2]
+
+
+def test_share_tags_name_the_card_beside_the_geodata_and_stay_inert_in_nginx(tmp_path):
+    stories, geodata = tmp_path / "stories", tmp_path / "geodata"
+    copy_first_story(stories, geodata)
+    text = (stories / "kim-russia-2023.yaml").read_text(encoding="utf-8")
+    (stories / "kim-russia-2023.yaml").write_text(
+        text.replace("title: Kim Jong Un's armoured train", "title: Kim's $5 \\ 'armoured' train", 1), encoding="utf-8")
+    without = serve.share_tags_map(stories, geodata)
+    assert "og:image" not in without and '"twitter:card" content="summary"' in without
+    (geodata / "kim-russia-2023.card.png").write_bytes(b"\x89PNG")
+    with_card = serve.share_tags_map(stories, geodata)
+    assert ('<meta property="og:image" content="$scheme://$http_host/app/static/kim-russia-2023.card.png">'
+            in with_card)
+    # The title's $, backslash and quotes reach the reader as text, never as nginx variables or escapes.
+    assert "Kim&#x27;s &#36;5 &#92; &#x27;armoured&#x27; train" in with_card
+    assert "$5" not in with_card and "\\" not in with_card
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(serve.nginx_conf(serve.site_config([8501], "127.0.0.1:8080", share_tags=with_card), tmp_path))
+    checked = subprocess.run([nginx_binary(), "-t", "-p", str(tmp_path), "-c", str(conf), "-e",
+                              str(tmp_path / "error.log")], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+
+
 async def open_story(url: str, address: str):
     async with Viewer(url, local_address=address) as viewer:
         return await viewer.run("story=kim-russia-2023&stop=vostochny", keep_text=True)
+
+
+def logged(deployment, read, done, seconds: float = 30):
+    """`read(deployment)` once `done(it)` holds: nginx writes a request's line after its reply has gone
+    (a websocket's when it closes), so the line may lag the client's view by a moment."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = read(deployment)
+        if done(value) or time.monotonic() > deadline:
+            return value
+        time.sleep(0.05)
 
 
 def stream_replicas(deployment) -> dict[str, list[str]]:
@@ -130,8 +176,10 @@ def replica_of_each_machine(deployment) -> dict[str, str]:
         connection.request("GET", "/_stcore/health")
         assert connection.getresponse().status == 200
         connection.close()
-    return {client: tried.split(", ")[-1] for client, status, request, tried in deployment.access_log()
-            if request.startswith("GET /_stcore/health") and client in MACHINES}
+    def health(running):
+        return {client: tried.split(", ")[-1] for client, status, request, tried in running.access_log()
+                if request.startswith("GET /_stcore/health") and client in MACHINES}
+    return logged(deployment, health, lambda seen: len(seen) == len(MACHINES))
 
 
 def test_each_reader_sticks_to_one_replica_and_readers_spread_over_both(deployment):
@@ -148,7 +196,8 @@ def test_each_reader_sticks_to_one_replica_and_readers_spread_over_both(deployme
             run = run_async(open_story(deployment.url, address))
             assert run.status == "FINISHED_SUCCESSFULLY"
             assert any("Vostochny" in text for text in run.texts), "the story's chapter did not come through"
-    seen = stream_replicas(deployment)
+    seen = logged(deployment, stream_replicas,
+                  lambda seen: all(len(seen.get(reader, [])) >= 2 for reader in readers))
     assert sorted(seen) == sorted(readers)
     # The websocket, its reconnect and the plain request all land on the same replica.
     assert all(streams == [replica_of[reader]] * 2 for reader, streams in seen.items()), (seen, replica_of)
@@ -156,8 +205,10 @@ def test_each_reader_sticks_to_one_replica_and_readers_spread_over_both(deployme
 
 def test_when_a_replica_dies_its_readers_are_served_by_the_other(deployment):
     # Runs last in this module: it stops one of the module's replicas.
+    before = len(stream_replicas(deployment).get(MACHINES[0], []))
     run_async(open_story(deployment.url, MACHINES[0]))
-    port = int(stream_replicas(deployment)[MACHINES[0]][-1].rsplit(":", 1)[1])
+    streams = logged(deployment, stream_replicas, lambda seen: len(seen.get(MACHINES[0], [])) > before)
+    port = int(streams[MACHINES[0]][-1].rsplit(":", 1)[1])
     pid = deployment.replica_pids[port]
     os.kill(pid, 15)
     deadline = time.monotonic() + 30
@@ -168,8 +219,11 @@ def test_when_a_replica_dies_its_readers_are_served_by_the_other(deployment):
         time.sleep(0.1)
     run = run_async(open_story(deployment.url, MACHINES[0]))
     assert run.status == "FINISHED_SUCCESSFULLY" and any("Vostochny" in text for text in run.texts)
-    assert stream_replicas(deployment)[MACHINES[0]][-1] != f"127.0.0.1:{port}"
-    assert deployment.access_log()[-1][3].startswith(f"127.0.0.1:{port}, "), "nginx did not try the dead replica first"
+    streams = logged(deployment, stream_replicas, lambda seen: len(seen.get(MACHINES[0], [])) > before + 1)
+    assert streams[MACHINES[0]][-1] != f"127.0.0.1:{port}"
+    last = [tried for client, status, request, tried in deployment.access_log()
+            if client == MACHINES[0] and request.startswith("GET /_stcore/stream")][-1]
+    assert last.startswith(f"127.0.0.1:{port}, "), "nginx did not try the dead replica first"
 
 
 # --- the Dockerfile (no Docker engine on the test machines: its file set and its CMD are run here) ---
