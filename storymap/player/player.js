@@ -756,21 +756,72 @@
     }
   }
 
+  // src/player/basemapview.js
+  function levelStarts(basemap) {
+    const meta = basemap.storymap;
+    return meta.level_minzooms && meta.level_minzooms.length ? meta.level_minzooms : [0, meta.detail_minzoom];
+  }
+  function levelAt(starts, zoom) {
+    let level = 0;
+    for (let i = 1; i < starts.length; i += 1) if (zoom >= starts[i]) level = i;
+    return level;
+  }
+  var isArea = (f) => f.properties.layer === "land" || f.properties.layer === "lake";
+  var isLine = (f) => f.properties.layer === "river" || f.properties.layer === "border";
+  function basemapLevels(features, starts) {
+    return starts.map((start2) => {
+      const shown = features.filter((f) => f.properties.minzoom <= start2 && start2 < f.properties.maxzoom);
+      return { areas: shown.filter(isArea), lines: shown.filter(isLine) };
+    });
+  }
+  function prepareLevels(state2) {
+    state2.levelStarts = levelStarts(state2.basemap);
+    state2.levels = basemapLevels(state2.basemap.features, state2.levelStarts);
+    state2.levelsMade = /* @__PURE__ */ new Set();
+  }
+  function basemapLayers(D2, state2) {
+    const current = levelAt(state2.levelStarts, state2.zoom);
+    state2.levelsMade.add(current);
+    state2.level = current;
+    const colors = state2.colors;
+    const layers = [];
+    for (const level of [...state2.levelsMade].sort()) {
+      const band = state2.levels[level];
+      const visible = level === current;
+      layers.push(new D2.GeoJsonLayer({
+        id: "areas-" + level,
+        data: band.areas,
+        filled: true,
+        stroked: false,
+        visible,
+        getFillColor: (f) => f.properties.layer === "land" ? colors.land : colors.sea,
+        pickable: false
+      }));
+    }
+    for (const level of [...state2.levelsMade].sort()) {
+      const band = state2.levels[level];
+      layers.push(new D2.GeoJsonLayer({
+        id: "lines-" + level,
+        data: band.lines,
+        stroked: true,
+        filled: false,
+        visible: level === current,
+        getLineColor: (f) => f.properties.layer === "river" ? colors.river : colors.border,
+        getLineWidth: (f) => f.properties.layer === "river" ? 1.5 : 1,
+        lineWidthUnits: "pixels",
+        pickable: false
+      }));
+    }
+    return layers;
+  }
+
   // src/player/layers.js
-  var DETAIL_MINZOOM = 8;
   var ON_TOP = { depthWriteEnabled: false, depthCompare: "always" };
   var NO_DATA = [];
   var legPath = (leg) => leg.geometry.coordinates;
   var legTimestamps = (leg) => leg.properties.timestamps;
-  function basemapBands(features) {
-    const areasOf = (list) => list.filter((f) => f.properties.layer === "land" || f.properties.layer === "lake");
-    const linesOf = (list) => list.filter((f) => f.properties.layer === "river" || f.properties.layer === "border");
-    const overview = features.filter((f) => f.properties.minzoom < DETAIL_MINZOOM);
-    const detail = features.filter((f) => f.properties.minzoom >= DETAIL_MINZOOM || f.properties.layer !== "label" && f.properties.minzoom < DETAIL_MINZOOM && f.properties.maxzoom > DETAIL_MINZOOM);
-    return { overview: { areas: areasOf(overview), lines: linesOf(overview) }, detail: { areas: areasOf(detail), lines: linesOf(detail) } };
-  }
   function prepareBasemap(state2) {
-    state2.bands = basemapBands(state2.basemap.features);
+    prepareLevels(state2);
     state2.labelTiers = {};
     state2.placed = null;
     state2.travelled = null;
@@ -793,34 +844,12 @@
   }
   function buildLayers(D2, state2, groups, onStopClick2, onClusterClick) {
     const colors = state2.colors;
-    const detail = state2.zoom >= DETAIL_MINZOOM;
-    const band = detail ? state2.bands.detail : state2.bands.overview;
     const animating = state2.animation;
     const reachedLeg = animating ? animating.leg : state2.index;
     const legs = state2.route.features;
     const current = state2.index;
     const layers = [
-      // No outlines: the detail windows are cut out of the coarse land, and outlines would show the seams.
-      new D2.GeoJsonLayer({
-        id: "areas-" + (detail ? "detail" : "overview"),
-        data: band.areas,
-        filled: true,
-        stroked: false,
-        getFillColor: (f) => f.properties.layer === "land" ? colors.land : colors.sea,
-        pickable: false
-      }),
-      // Borders are thin and violet-grey, rivers blue: neither can be taken for the route (red, or dark
-      // grey ahead, and twice as wide); the legend names all three.
-      new D2.GeoJsonLayer({
-        id: "lines",
-        data: band.lines,
-        stroked: true,
-        filled: false,
-        getLineColor: (f) => f.properties.layer === "river" ? colors.river : colors.border,
-        getLineWidth: (f) => f.properties.layer === "river" ? 1.5 : 1,
-        lineWidthUnits: "pixels",
-        pickable: false
-      }),
+      ...basemapLayers(D2, state2),
       new D2.PathLayer({
         id: "route-ahead",
         parameters: ON_TOP,
