@@ -65,7 +65,7 @@ def test_the_amur_is_continuous_water_at_stop_zoom_with_the_level_the_zoom_asks_
         for name, ((lon, lat, zoom), level, water, banks, lines) in VIEWS.items():
             frames = page.evaluate("() => window.storymapState.frames")
             page.evaluate(MOVE, [lon, lat, zoom])
-            page.wait_for_function(ARRIVED, arg=[lon, lat, zoom, frames], timeout=20_000)
+            page.wait_for_function(ARRIVED, arg=[lon, lat, zoom, frames], timeout=45_000)
             assert page.evaluate("() => window.storymapState.level") == level, name
             # Only this level's layers are drawn; the others, once made, wait hidden.
             shown = page.evaluate("() => window.storymapState.deck.props.layers"
