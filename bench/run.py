@@ -23,9 +23,11 @@ the numbers describe this machine at this moment. Sections:
                   front) with 1 and then 2 replicas: runs served per second and p95 step latency;
 8. quote hints    checking an 80-word quote that is not in a source at the size limit (the check
                   and its "closest passage" hint) against checking one that is found.
+9. flight         (bench/flight.py) frames drawn per second during a leg's flight, the working tree's
+                  export against a baseline revision's (BENCH_BASELINE_REV), alternating pages.
 
 `python bench/run.py quotes` (or any section names: page, reruns, geocoding, viewers, scale_out,
-scale, quotes) runs only those and merges them into bench/results.json.
+scale, quotes, flight) runs only those and merges them into bench/results.json.
 """
 
 from __future__ import annotations
@@ -44,11 +46,12 @@ import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "browser")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "browser"), str(ROOT / "bench")]
 
 from browser_support import CHROMIUM, CHROMIUM_ARGS, Server, player_frame  # noqa: E402
 from deploy_support import Deployment  # noqa: E402
 from fake_provider import FakeProvider, nominatim_place  # noqa: E402
+from flight import flight_benchmarks  # noqa: E402
 from streamlit_client import Viewer, cpu_seconds, resident_kib, run_async  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.json"
@@ -582,11 +585,24 @@ def rerun_benchmarks() -> dict:
             "one viewer rerunning with ?stop=; the page's steps need no rerun at all"}
 
 
+def _with_browser(benchmark):
+    """A section that needs Chromium, run in a browser of its own."""
+    def run():
+        playwright, browser = browser_session()
+        try:
+            return benchmark(browser)
+        finally:
+            browser.close()
+            playwright.stop()
+    return run
+
+
 def only(sections: list[str]) -> int:
     """Run some sections and merge them into the last full run's results (no browser unless asked for)."""
     runners = {"reruns": rerun_benchmarks,
                "geocoding": geocode_benchmarks, "viewers": viewer_benchmarks, "scale_out": scale_out_benchmarks,
                "scale": scale_benchmarks, "quotes": quote_hint_benchmarks}
+    runners["flight"] = _with_browser(flight_benchmarks)
     unknown = [name for name in sections if name not in runners]
     if unknown:
         print(f"bench/run.py: unknown section {unknown[0]!r}; choose from {', '.join(runners)} (or none for all)",

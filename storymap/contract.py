@@ -87,6 +87,9 @@ class BasemapMeta(_Strict):
     attribution: str = Field(min_length=1)
     box: Box
     detail_minzoom: Zoom
+    # Absent in files built before the pyramid: the player then draws one band below detail_minzoom, one above.
+    level_minzooms: list[Zoom] | None = Field(
+        default=None, description="the zoom each level of detail starts at, coarsest first (basemap.LEVEL_MINZOOMS)")
     # Absent in files built before it was recorded: `storymap build` then rebuilds them.
     inputs: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$",
                                description="SHA-256 of the points it was built around (basemap.inputs_digest)")

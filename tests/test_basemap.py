@@ -12,7 +12,8 @@ import sys
 
 import pytest
 from helpers import ROOT
-from shapely.geometry import Point, shape
+from shapely.geometry import LineString, Point, Polygon, box, shape
+from shapely.ops import unary_union
 
 from storymap.locate import distance_km
 
@@ -28,6 +29,9 @@ FEFU_CAMPUS = Point(131.894, 43.0245)        # on Russky Island (lon, lat)
 VLADIVOSTOK_CENTRE = Point(131.8855, 43.1156)
 GOLDEN_HORN = Point(131.905, 43.108)          # the bay between the city centre and Cape Churkin
 KHABAROVSK = (48.46204, 135.0971)
+KOMSOMOLSK = (50.55, 137.0)
+AMUR_AT = {"khabarovsk": Point(135.03, 48.50), "komsomolsk": Point(137.105, 50.55)}  # (lon, lat) mid-river
+BLAGOVESHCHENSK = Point(127.53, 50.26)        # on the Amur's bank, across from Heihe
 
 
 @pytest.fixture(scope="module")
@@ -84,14 +88,18 @@ def test_land_at_every_zoom_around_the_stops_and_away_from_them(basemap):
 
 
 def test_the_amur_is_water_at_khabarovsk_and_a_river_line_upstream(basemap):
-    # So wide at Khabarovsk that GSHHG stores it as a water polygon; upstream it is a WDBII river line.
+    # So wide at Khabarovsk that GSHHG stores it as a water polygon (a hole in the land); upstream it is
+    # a WDBII river line.
     city = Point(KHABAROVSK[1], KHABAROVSK[0])
-    assert any(shape(f["geometry"]).distance(city) < 0.03 for f in shown_at(basemap, "lake", 5))
+    land = unary_union([shape(f["geometry"]) for f in shown_at(basemap, "land", 7)])
+    assert land.contains(city) and land.boundary.distance(city) < 0.03
     upstream = (48.37, 134.0)  # the Amur between Khabarovsk and the Sungari's mouth
-    near = [c for f in shown_at(basemap, "river", 5) for line in
-            ([f["geometry"]["coordinates"]] if f["geometry"]["type"] == "LineString" else f["geometry"]["coordinates"])
-            for c in line if distance_km(c[1], c[0], *upstream) < 15]
-    assert near
+    for zoom in (3, 5, 7, 10):
+        near = [c for f in shown_at(basemap, "river", zoom) for line in
+                ([f["geometry"]["coordinates"]] if f["geometry"]["type"] == "LineString" else f["geometry"]["coordinates"])
+                for c in line if distance_km(c[1], c[0], *upstream) < 15]
+        land = unary_union([shape(f["geometry"]) for f in shown_at(basemap, "land", zoom)])
+        assert near or land.boundary.distance(Point(upstream[1], upstream[0])) < 0.1, zoom
 
 
 def test_labels_and_attribution(basemap):
@@ -206,3 +214,98 @@ def test_a_budget_that_cannot_be_met_is_one_line_and_writes_nothing(tmp_path):
                         r"people left out\); the budget is 1,000 bytes; split the trip into stories of a smaller "
                         r"area, or pass --budget-bytes\n", result.stderr), result.stderr
     assert not (tmp_path / "lisbon-tram-28.basemap.geojson").exists()
+
+
+# --- the pyramid: seamless levels, water that wins, fewer vertices where coarser ------------------------
+
+
+def level_starts(basemap) -> list[float]:
+    return basemap["storymap"].get("level_minzooms") or [0, basemap["storymap"]["detail_minzoom"]]
+
+
+def land_at(basemap, zoom: float):
+    return [shape(f["geometry"]) for f in shown_at(basemap, "land", zoom)]
+
+
+def lines_at(basemap, layer: str, zoom: float):
+    return [shape(f["geometry"]) for f in shown_at(basemap, layer, zoom)]
+
+
+def test_the_pyramid_has_levels_from_coarse_to_fine(basemap):
+    starts = level_starts(basemap)
+    assert starts[0] == 0 and starts == sorted(starts) and len(starts) >= 3
+    # Every zoom range starts and ends at a level's first zoom, so the player's choice by level is exact.
+    assert all(f["properties"]["minzoom"] in starts and (f["properties"]["maxzoom"] in starts or
+                                                         f["properties"]["maxzoom"] == 24)
+               for f in basemap["features"] if f["properties"]["layer"] != "label")
+
+
+def test_pieces_of_one_level_neither_overlap_nor_leave_slivers(basemap):
+    for zoom in level_starts(basemap):
+        pieces = land_at(basemap, zoom)
+        union = unary_union(pieces)
+        # No overlap: the pieces' areas add up to the union's.
+        assert sum(p.area for p in pieces) == pytest.approx(union.area, rel=1e-6), zoom
+        # Along a level's region edge the pieces share their edges exactly: nothing is left between them
+        # (a seam would be a hole in the union thinner than ~100 m, and far longer than wide).
+        polygons = getattr(union, "geoms", [union])
+        holes = [Polygon(ring) for polygon in polygons for ring in polygon.interiors]
+        slivers = [hole for hole in holes if hole.area / (hole.length / 2) < 0.001 and hole.length > 0.02]
+        assert not slivers, (zoom, len(slivers), slivers[:1])
+
+
+def test_the_amur_is_continuous_water_from_khabarovsk_to_komsomolsk(basemap):
+    # The river-lake polygon is one body of water at every level (at the coarsest, widened to stay a
+    # few pixels wide rather than break into dashes).
+    area = box(134.8, 48.2, 137.6, 50.9)
+    for zoom in [*level_starts(basemap), 11.5]:
+        water = area.difference(unary_union(land_at(basemap, zoom)))
+        bodies = [w for w in getattr(water, "geoms", [water]) if w.contains(AMUR_AT["khabarovsk"])]
+        assert bodies and bodies[0].contains(AMUR_AT["komsomolsk"]), zoom
+
+
+def test_river_lines_never_cross_land_inside_the_water_polygon(basemap):
+    # At Komsomolsk the Amur is a polygon: no river line is drawn in it, nor along its shores.
+    near = box(KOMSOMOLSK[1] - 0.5, KOMSOMOLSK[0] - 0.35, KOMSOMOLSK[1] + 0.5, KOMSOMOLSK[0] + 0.35)
+    for zoom in [*level_starts(basemap), 10.5, 12]:
+        water = near.difference(unary_union(land_at(basemap, zoom)))
+        shore = water.buffer(0.005)
+        crossing = sum(line.intersection(near).intersection(shore).length for line in lines_at(basemap, "river", zoom))
+        assert crossing < 1e-6, (zoom, crossing)
+
+
+def test_the_amur_at_blagoveshchensk_is_a_river_line_at_every_zoom(basemap):
+    # No polygon for it in GSHHG there: the WDBII line is the river, so it must be there at every level.
+    for zoom in [*level_starts(basemap), 12]:
+        assert any(line.distance(BLAGOVESHCHENSK) < 0.03 for line in lines_at(basemap, "river", zoom)), zoom
+
+
+def test_land_reaches_the_box_at_every_level_so_no_data_edge_shows(basemap):
+    # The player clamps the view to the box (maxBounds); land cut to exactly the box at every level
+    # leaves no straight end of data inside any view the reader can reach. The box's west edge and the
+    # north edge's west half run over China and Siberia: land along their whole length.
+    frame = basemap["storymap"]["box"]
+    west = LineString([(frame["west"], frame["south"] + 3), (frame["west"], frame["north"])])
+    north = LineString([(frame["west"], frame["north"]), (135.0, frame["north"])])
+    coarsest = unary_union(land_at(basemap, 0))
+    for edge in (west, north):
+        assert coarsest.intersection(edge).length > 0.95 * edge.length
+    for zoom in [*level_starts(basemap), 12]:
+        land = unary_union(land_at(basemap, zoom))
+        for edge in (west, north):
+            assert land.intersection(edge).length == pytest.approx(coarsest.intersection(edge).length, rel=0.01), zoom
+
+
+def vertices(geometry: dict) -> int:
+    def count(coordinates):
+        return 1 if isinstance(coordinates[0], (int, float)) else sum(count(c) for c in coordinates)
+    return count(geometry["coordinates"])
+
+
+@pytest.mark.parametrize("path", [BASEMAP, CONTINENTAL], ids=["first-story", "continental-fixture"])
+def test_coarser_levels_draw_fewer_vertices_within_the_budget(path):
+    basemap = json.loads(path.read_text(encoding="utf-8"))
+    drawn = [sum(vertices(f["geometry"]) for f in basemap["features"] if f["properties"]["layer"] != "label"
+                 and f["properties"]["minzoom"] <= zoom < f["properties"]["maxzoom"]) for zoom in level_starts(basemap)]
+    assert drawn == sorted(drawn) and drawn[0] < drawn[-1], drawn
+    assert path.stat().st_size <= SIZE_BUDGET_BYTES

@@ -957,6 +957,88 @@
     }
   }
 
+  // src/player/borders.js
+  var BORDER_PX = 1.25;
+  var CASING_PX = 4;
+  function borderLayers(D2, borders, colors, level = { id: "", visible: true }) {
+    const common = {
+      data: borders,
+      stroked: true,
+      filled: false,
+      lineWidthUnits: "pixels",
+      pickable: false,
+      lineJointRounded: true,
+      lineCapRounded: true,
+      visible: level.visible
+    };
+    return [
+      new D2.GeoJsonLayer(Object.assign({ id: "border-casing" + level.id, getLineColor: colors.borderCasing, getLineWidth: CASING_PX }, common)),
+      new D2.GeoJsonLayer(Object.assign({ id: "border" + level.id, getLineColor: colors.border, getLineWidth: BORDER_PX }, common))
+    ];
+  }
+
+  // src/player/basemapview.js
+  function levelStarts(basemap) {
+    const meta = basemap.storymap;
+    return meta.level_minzooms && meta.level_minzooms.length ? meta.level_minzooms : [0, meta.detail_minzoom];
+  }
+  function levelAt(starts, zoom) {
+    let level = 0;
+    for (let i = 1; i < starts.length; i += 1) if (zoom >= starts[i]) level = i;
+    return level;
+  }
+  var isArea = (f) => f.properties.layer === "land" || f.properties.layer === "lake";
+  var isRiver = (f) => f.properties.layer === "river";
+  var isBorder = (f) => f.properties.layer === "border";
+  function basemapLevels(features, starts) {
+    return starts.map((start2) => {
+      const shown = features.filter((f) => f.properties.minzoom <= start2 && start2 < f.properties.maxzoom);
+      return { areas: shown.filter(isArea), lines: shown.filter(isRiver), borders: shown.filter(isBorder) };
+    });
+  }
+  function prepareLevels(state2) {
+    state2.levelStarts = levelStarts(state2.basemap);
+    state2.levels = basemapLevels(state2.basemap.features, state2.levelStarts);
+    state2.levelsMade = /* @__PURE__ */ new Set();
+  }
+  function basemapLayers(D2, state2) {
+    const current2 = levelAt(state2.levelStarts, state2.zoom);
+    state2.levelsMade.add(current2);
+    state2.level = current2;
+    const colors = state2.colors;
+    const layers = [];
+    for (const level of [...state2.levelsMade].sort()) {
+      const band = state2.levels[level];
+      const visible = level === current2;
+      layers.push(new D2.GeoJsonLayer({
+        id: "areas-" + level,
+        data: band.areas,
+        filled: true,
+        stroked: false,
+        visible,
+        getFillColor: (f) => f.properties.layer === "land" ? colors.land : colors.sea,
+        pickable: false
+      }));
+    }
+    for (const level of [...state2.levelsMade].sort()) {
+      layers.push(new D2.GeoJsonLayer({
+        id: "lines-" + level,
+        data: state2.levels[level].lines,
+        stroked: true,
+        filled: false,
+        visible: level === current2,
+        getLineColor: colors.river,
+        getLineWidth: 1.5,
+        lineWidthUnits: "pixels",
+        pickable: false
+      }));
+    }
+    for (const level of [...state2.levelsMade].sort()) {
+      layers.push(...borderLayers(D2, state2.levels[level].borders, colors, { id: "-" + level, visible: level === current2 }));
+    }
+    return layers;
+  }
+
   // src/player/legstyle.js
   var LEG_DASH = { traced: [10, 8], straight: [1, 9] };
   var SOLID = [0, 0];
@@ -1168,44 +1250,13 @@
     if (running) store.frame = clock.requestFrame(() => fadeFrame(state2, store));
   }
 
-  // src/player/borders.js
-  var BORDER_PX = 1.25;
-  var CASING_PX = 4;
-  function borderLayers(D2, borders, colors) {
-    const common = {
-      data: borders,
-      stroked: true,
-      filled: false,
-      lineWidthUnits: "pixels",
-      pickable: false,
-      lineJointRounded: true,
-      lineCapRounded: true
-    };
-    return [
-      new D2.GeoJsonLayer(Object.assign({ id: "border-casing", getLineColor: colors.borderCasing, getLineWidth: CASING_PX }, common)),
-      new D2.GeoJsonLayer(Object.assign({ id: "border", getLineColor: colors.border, getLineWidth: BORDER_PX }, common))
-    ];
-  }
-
   // src/player/layers.js
-  var DETAIL_MINZOOM = 8;
   var ON_TOP = { depthWriteEnabled: false, depthCompare: "always" };
   var NO_DATA = [];
   var legPath = (leg) => leg.geometry.coordinates;
   var legTimestamps = (leg) => leg.properties.timestamps;
-  function basemapBands(features) {
-    const areasOf = (list) => list.filter((f) => f.properties.layer === "land" || f.properties.layer === "lake");
-    const linesOf = (list) => list.filter((f) => f.properties.layer === "river");
-    const bordersOf = (list) => list.filter((f) => f.properties.layer === "border");
-    const overview = features.filter((f) => f.properties.minzoom < DETAIL_MINZOOM);
-    const detail = features.filter((f) => f.properties.minzoom >= DETAIL_MINZOOM || f.properties.layer !== "label" && f.properties.minzoom < DETAIL_MINZOOM && f.properties.maxzoom > DETAIL_MINZOOM);
-    return {
-      overview: { areas: areasOf(overview), lines: linesOf(overview), borders: bordersOf(overview) },
-      detail: { areas: areasOf(detail), lines: linesOf(detail), borders: bordersOf(detail) }
-    };
-  }
   function prepareBasemap(state2) {
-    state2.bands = basemapBands(state2.basemap.features);
+    prepareLevels(state2);
     state2.labelTiers = {};
     state2.placed = null;
     state2.travelled = null;
@@ -1228,33 +1279,12 @@
   }
   function buildLayers(D2, state2, groups, onStopClick2, onClusterClick) {
     const colors = state2.colors;
-    const detail = state2.zoom >= DETAIL_MINZOOM;
-    const band = detail ? state2.bands.detail : state2.bands.overview;
     const animating = state2.animation;
     const reachedLeg = animating ? animating.leg : state2.index;
     const legs = state2.route.features;
     const current2 = state2.index;
     const layers = [
-      // No outlines: the detail windows are cut out of the coarse land, and outlines would show the seams.
-      new D2.GeoJsonLayer({
-        id: "areas-" + (detail ? "detail" : "overview"),
-        data: band.areas,
-        filled: true,
-        stroked: false,
-        getFillColor: (f) => f.properties.layer === "land" ? colors.land : colors.sea,
-        pickable: false
-      }),
-      new D2.GeoJsonLayer({
-        id: "lines",
-        data: band.lines,
-        stroked: true,
-        filled: false,
-        getLineColor: colors.river,
-        getLineWidth: 1.5,
-        lineWidthUnits: "pixels",
-        pickable: false
-      }),
-      ...borderLayers(D2, band.borders, colors),
+      ...basemapLayers(D2, state2),
       // Both route layers dashed by leg kind (legstyle.js); the trail of a flight below stays solid while it moves.
       new D2.PathLayer({
         id: "route-ahead",

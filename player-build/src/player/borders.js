@@ -4,11 +4,12 @@
 export const BORDER_PX = 1.25;
 export const CASING_PX = 4;
 
-export function borderLayers(D, borders, colors) {
+// `level` is {id, visible}: each level of the basemap's pyramid keeps its own pair of layers.
+export function borderLayers(D, borders, colors, level = {id: '', visible: true}) {
   const common = {data: borders, stroked: true, filled: false, lineWidthUnits: 'pixels', pickable: false,
-                  lineJointRounded: true, lineCapRounded: true};
+                  lineJointRounded: true, lineCapRounded: true, visible: level.visible};
   return [
-    new D.GeoJsonLayer(Object.assign({id: 'border-casing', getLineColor: colors.borderCasing, getLineWidth: CASING_PX}, common)),
-    new D.GeoJsonLayer(Object.assign({id: 'border', getLineColor: colors.border, getLineWidth: BORDER_PX}, common)),
+    new D.GeoJsonLayer(Object.assign({id: 'border-casing' + level.id, getLineColor: colors.borderCasing, getLineWidth: CASING_PX}, common)),
+    new D.GeoJsonLayer(Object.assign({id: 'border' + level.id, getLineColor: colors.border, getLineWidth: BORDER_PX}, common)),
   ];
 }

@@ -1,14 +1,13 @@
-// The deck.gl layers of the map: basemap areas and lines, the route ahead and travelled, the trail
+// The deck.gl layers of the map: the basemap (basemapview.js), the route ahead and travelled, the trail
 // of a leg's flight with its head, and the stop markers. Layer data keeps its identity between
 // frames: a new array makes deck.gl re-tessellate every polygon and re-lay out every label, on every
 // frame of a flight. `D` is window.deckgl (storymap/player/deckgl.min.js).
 import {headPosition, legDuration} from './camera.js';
+import {basemapLayers, prepareLevels} from './basemapview.js';
 import {CLUSTER_RADIUS, CURRENT_RADIUS, MARKER_RADIUS} from './labels.js';
 import {dashedLegProps} from './legstyle.js';
 import {storyLayers} from './storylayers.js';
-import {borderLayers} from './borders.js';
 
-export const DETAIL_MINZOOM = 8;       // the basemap's detail layers start here
 // Route, markers and labels are drawn over the ground, never clipped by it when the map is pitched.
 const ON_TOP = {depthWriteEnabled: false, depthCompare: 'always'};
 const NO_DATA = [];
@@ -16,20 +15,8 @@ const NO_DATA = [];
 export const legPath = (leg) => leg.geometry.coordinates;
 const legTimestamps = (leg) => leg.properties.timestamps;
 
-// The basemap's features by zoom band, made once per basemap.
-export function basemapBands(features) {
-  const areasOf = (list) => list.filter((f) => f.properties.layer === 'land' || f.properties.layer === 'lake');
-  const linesOf = (list) => list.filter((f) => f.properties.layer === 'river');
-  const bordersOf = (list) => list.filter((f) => f.properties.layer === 'border');
-  const overview = features.filter((f) => f.properties.minzoom < DETAIL_MINZOOM);
-  const detail = features.filter((f) => f.properties.minzoom >= DETAIL_MINZOOM || (f.properties.layer !== 'label' &&
-    f.properties.minzoom < DETAIL_MINZOOM && f.properties.maxzoom > DETAIL_MINZOOM));
-  return {overview: {areas: areasOf(overview), lines: linesOf(overview), borders: bordersOf(overview)},
-          detail: {areas: areasOf(detail), lines: linesOf(detail), borders: bordersOf(detail)}};
-}
-
 export function prepareBasemap(state) {
-  state.bands = basemapBands(state.basemap.features);
+  prepareLevels(state);
   state.labelTiers = {};
   state.placed = null;
   state.travelled = null;
@@ -59,19 +46,12 @@ function travelled(state, reachedLeg) {
 // (a click on one opens it: `onClusterClick(members)` zooms in to them).
 export function buildLayers(D, state, groups, onStopClick, onClusterClick) {
   const colors = state.colors;
-  const detail = state.zoom >= DETAIL_MINZOOM;
-  const band = detail ? state.bands.detail : state.bands.overview;
   const animating = state.animation;
   const reachedLeg = animating ? animating.leg : state.index;
   const legs = state.route.features;
   const current = state.index;
   const layers = [
-    // No outlines: the detail windows are cut out of the coarse land, and outlines would show the seams.
-    new D.GeoJsonLayer({id: 'areas-' + (detail ? 'detail' : 'overview'), data: band.areas, filled: true, stroked: false,
-      getFillColor: (f) => (f.properties.layer === 'land' ? colors.land : colors.sea), pickable: false}),
-    new D.GeoJsonLayer({id: 'lines', data: band.lines, stroked: true, filled: false, getLineColor: colors.river,
-      getLineWidth: 1.5, lineWidthUnits: 'pixels', pickable: false}),
-    ...borderLayers(D, band.borders, colors),
+    ...basemapLayers(D, state),
     // Both route layers dashed by leg kind (legstyle.js); the trail of a flight below stays solid while it moves.
     new D.PathLayer({id: 'route-ahead', parameters: ON_TOP, data: legs, getPath: legPath, getColor: colors.ahead, getWidth: 2.5,
       widthUnits: 'pixels', pickable: false, ...dashedLegProps(D)}),
