@@ -113,7 +113,7 @@ def pick_story(catalog: Catalog, show_picker: bool) -> tuple[Path, StoryBundle |
         wanted = None
     index = ids.index(wanted) if wanted else 0
     if show_picker and len(ids) > 1:
-        labels = {path.stem: (result.story.title if isinstance(result, StoryBundle) else f"{path.stem} (has problems)")
+        labels = {path.stem: (result.story.title if not failed(result) else f"{path.stem} (has problems)")
                   for path, result in catalog}
         chosen = st.selectbox("Story", ids, index=index, format_func=labels.get)
     else:
@@ -188,10 +188,17 @@ def check_story(signature: tuple, path: str) -> Story | StoryError:
         return error
 
 
+def failed(result) -> bool:
+    """Whether a catalog entry is a story's problems rather than its bundle. By the class's name: under
+    `storymap preview` Streamlit reloads the package when a file changes, and an entry cached before
+    then is an instance of the old class, which isinstance would not recognise."""
+    return type(result).__name__ == StoryError.__name__
+
+
 def render_check(path: Path, stories_dir: Path, geodata_dir: Path, signature: tuple) -> None:
     """?view=check: every place and via-point beside a map of them, for the curator (storymap.streamlit)."""
     story = check_story(signature, str(path))
-    if isinstance(story, StoryError):
+    if failed(story):
         render_problems(path, story, stories_dir, geodata_dir)
         return
     try:
@@ -227,7 +234,7 @@ if picked is not None and checking:
     render_check(picked[0], stories_dir, geodata_dir, signature)
 elif picked is not None:
     story_path, result = picked
-    if isinstance(result, StoryError):
+    if failed(result):
         render_problems(story_path, result, stories_dir, geodata_dir)
     else:
         st.set_page_config(page_title=result.story.title)  # the browser tab names the story

@@ -137,7 +137,9 @@ def storymap_player(story: StoryBundle | str | os.PathLike, *, layers: Iterable[
     `sync_url`: keep the page's ?stop= in step with the reader. `report`: send the stop back (one
     rerun per change of stop; False: none at all). A rerun with the same story keeps the reader's place.
     """
-    if isinstance(story, StoryBundle):
+    # A bundle is told from a name by what a name is: under `storymap preview` Streamlit reloads the
+    # package's modules on a change, and a bundle cached before then is of the old StoryBundle class.
+    if not isinstance(story, (str, os.PathLike)):
         bundle = story
     else:
         geodata_dir = story_files(story, geodata_dir)[1]

@@ -44,6 +44,7 @@ class Viewer:
         self.stream_url = base_url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
         self.local_address = local_address
         self._cached_hashes: list[str] = []
+        self._cached: dict[str, ForwardMsg] = {}   # what the browser's message cache holds, by hash
         self._socket = None
 
     async def __aenter__(self) -> "Viewer":
@@ -81,8 +82,13 @@ class Viewer:
             message = ForwardMsg()
             message.ParseFromString(raw)
             kind = message.WhichOneof("type")
-            if message.hash:
+            if kind == "ref_hash" and message.ref_hash in self._cached:
+                # A message this client already holds, sent by reference: read it as the browser would.
+                message = self._cached[message.ref_hash]
+                kind = message.WhichOneof("type")
+            elif message.hash:
                 self._cached_hashes.append(message.hash)
+                self._cached[message.hash] = message
             if kind == "delta":
                 deltas += 1
                 if keep_text:
