@@ -10,9 +10,11 @@ PORT ?= 8501
 run: $(VENV)/.run-deps
 	$(BIN)/storymap serve --port $(PORT)
 
+# Three pytest workers (pytest-xdist), a test file to a worker: most of a browser test's time is the
+# player's own animation in real time, not CPU, so three overlap well on two cores.
 test: $(VENV)/.test-deps debian-packages lint
 	cd player-build && npm test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 3 --dist loadfile
 
 # The fast loop, no browser and no server: lint (Python and JavaScript), the JavaScript unit tests,
 # then every Python test that needs neither (under 2 minutes).

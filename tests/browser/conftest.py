@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from browser_support import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, Server
 
+from storymap.video import SYNC_SHADERS
+
 
 @pytest.fixture(scope="session")
 def server():
@@ -23,6 +25,17 @@ def browser():
     from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        new_context = launched.new_context
+
+        def new_context_with_sync_shaders(**options):
+            # With parallel shader compilation luma.gl leaves a layer out of every frame drawn while its
+            # program links, for longer the busier the machine: a test reading pixels right after a new
+            # layer appears would then see the ground under it. Linked at once, a drawn frame is whole.
+            context = new_context(**options)
+            context.add_init_script(SYNC_SHADERS)
+            return context
+
+        launched.new_context = new_context_with_sync_shaders
         yield launched
         launched.close()
 

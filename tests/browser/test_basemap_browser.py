@@ -59,6 +59,10 @@ def test_the_amur_is_continuous_water_at_stop_zoom_with_the_level_the_zoom_asks_
         page.goto(exported.as_uri() + "#stop=komsomolsk")
         page.wait_for_function("() => document.getElementById('storymap').dataset.state === 'ready' "
                                "&& window.storymapState.index === 2 && !window.storymapState.cameraMove", timeout=30_000)
+        # The ground alone: the legend, the names, the locator and the scale bar over the map would cover
+        # the points read (the legend grows with the story's line styles and layers).
+        page.add_style_tag(content=".storymap .legend, .storymap .map-label, .storymap .locator, "
+                                   ".storymap .scale-bar, .storymap .whole-trip { visibility: hidden !important; }")
         colours = page.evaluate("() => window.storymapState.colors")
         canvas = page.locator("#storymap canvas").first
         SCREENSHOTS.mkdir(exist_ok=True)
