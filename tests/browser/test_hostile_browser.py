@@ -295,15 +295,17 @@ def test_a_flood_of_commands_is_dropped_without_freezing_the_export(browser, tmp
         assert page.evaluate(STATE) == "ready"
         # 10,000 messages, a third of them valid commands: then how long until the page draws a frame
         # after the last one has been handled (the page's own listener runs after the player's).
-        waited = page.evaluate(f"""() => new Promise((resolve) => {{
+        flood = page.evaluate(f"""() => new Promise((resolve) => {{
             const junk = ({JUNK})();
             const valid = [{{type: 'storymap:next'}}, {{type: 'storymap:previous'}}, {{type: 'storymap:goto', index: 4}},
                            {{type: 'storymap:goto', stop: 'khasan'}}, {{type: 'storymap:goto', stop: null}},
                            {{type: 'storymap:play'}}, {{type: 'storymap:pause'}}];
-            let posted = 0;
+            let posted = 0, handled = 0;
+            const started = performance.now();
             addEventListener('message', (event) => {{
                 if (event.data !== 'end of flood') return;
-                requestAnimationFrame(() => resolve(performance.now() - posted));
+                handled = performance.now();
+                requestAnimationFrame(() => resolve({{waited: performance.now() - posted, seconds: (handled - started) / 1000}}));
             }});
             for (let i = 0; i < 10000; i += 1) window.postMessage(i % 3 ? junk[i % junk.length] : valid[i % valid.length], '*');
             window.postMessage('end of flood', '*');
@@ -311,10 +313,12 @@ def test_a_flood_of_commands_is_dropped_without_freezing_the_export(browser, tmp
         }})""")
         # About a second on a loaded 2-core machine; the old player, which ran every command, drew
         # its next frame 16 s after the flood. The bound is generous for a busy machine.
-        assert waited < 5000, f"the page drew its next frame {waited:.0f} ms after the flood"
+        assert flood["waited"] < 5000, f"the page drew its next frame {flood['waited']:.0f} ms after the flood"
         counts = page.evaluate("() => window.storymapState.messages")
         assert sum(counts.values()) == 10001
-        assert counts["dropped"] > 3000 and counts["accepted"] <= 40, counts
+        # The bucket (hosts/commands.js): a burst of 20 at once, then 20 a second for as long as the flood
+        # took to arrive, which is longer the busier the machine.
+        assert counts["dropped"] > 3000 and counts["accepted"] <= 20 + 20 * flood["seconds"] + 1, (counts, flood)
         # Afterwards the reader is still in charge.
         page.evaluate("() => window.postMessage({type: 'storymap:pause'}, '*')")
         page.wait_for_function("() => !window.storymapState.playing", timeout=10_000)
