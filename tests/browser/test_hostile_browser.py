@@ -311,9 +311,11 @@ def test_a_flood_of_commands_is_dropped_without_freezing_the_export(browser, tmp
             window.postMessage('end of flood', '*');
             posted = performance.now();
         }})""")
-        # About a second on a loaded 2-core machine; the old player, which ran every command, drew
+        # About a second on a quiet 2-core machine; the old player, which ran every command, drew
         # its next frame 16 s after the flood. The bound is generous for a busy machine.
-        assert flood["waited"] < 5000, f"the page drew its next frame {flood['waited']:.0f} ms after the flood"
+        # Not a timing test (bench/ measures it): the bound only tells a page that drops the flood from one
+        # that runs it. 6.7 s was seen with two test workers and a video render on two cores.
+        assert flood["waited"] < 12_000, f"the page drew its next frame {flood['waited']:.0f} ms after the flood"
         counts = page.evaluate("() => window.storymapState.messages")
         assert sum(counts.values()) == 10001
         # The bucket (hosts/commands.js): a burst of 20 at once, then 20 a second for as long as the flood
