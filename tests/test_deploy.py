@@ -156,7 +156,12 @@ def logged(deployment, read, done, seconds: float = 30):
         value = read(deployment)
         if done(value) or time.monotonic() > deadline:
             return value
-        time.sleep(0.05)
+        # Between reads, wait on the deployment itself (as wait_for_health does): its exit ends the wait.
+        try:
+            deployment.process.wait(timeout=min(0.05, max(0.0, deadline - time.monotonic())))
+        except subprocess.TimeoutExpired:
+            continue
+        raise AssertionError(f"the deployment exited ({deployment.process.returncode}) while its log was read")
 
 
 def stream_replicas(deployment) -> dict[str, list[str]]:
