@@ -2149,6 +2149,7 @@
   }
 
   // src/player/store.js
+  var motionQuery = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)");
   var state = {
     config: null,
     route: null,
@@ -2163,7 +2164,7 @@
     deck: null,
     host: "standalone",
     mode: "page",
-    reducedMotion: window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches,
+    reducedMotion: !!motionQuery && motionQuery.matches,
     frames: 0,
     els: {},
     colors: {},
@@ -2175,6 +2176,11 @@
     timings: { script: performance.now() }
     // ms since this document started loading (for the benchmarks)
   };
+  if (motionQuery && motionQuery.addEventListener) {
+    motionQuery.addEventListener("change", (event) => {
+      state.reducedMotion = event.matches;
+    });
+  }
 
   // src/player/mapview.js
   var D = () => window.deckgl;

@@ -160,7 +160,7 @@ def test_the_page_at_every_stop(server, reader, size):
         assert axe_violations(frame) == [], "the player"
 
 
-@pytest.mark.parametrize("size", [*SIZES, (1366, 768)], ids=[f"{w}x{h}" for w, h in [*SIZES, (1366, 768)]])
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 def test_the_export_at_every_stop(reader, exported, size):
     width, height = size
     page = reader(width, height)

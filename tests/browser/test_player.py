@@ -210,6 +210,9 @@ def test_presentation_mode_overlays_the_quote_full_window(server, page):
 def test_autoplay_plays_the_whole_trip_without_leaving_the_machine(server, page):
     page.goto(server.url + "/?story=kim-russia-2023&autoplay=1&dwell=1")
     frame = player_frame(page)
+    # Autoplay flies the first leg; then the reader turns on reduced motion and the rest are cuts.
+    frame.wait_for_function("() => window.storymapState.animation !== null", timeout=30_000)
+    page.emulate_media(reduced_motion="reduce")
     frame.wait_for_function("() => window.storymapState.index === 6 && !window.storymapState.playing", timeout=90_000)
     assert page.url.endswith("stop=farewell")
     assert foreign_requests(page.requests_seen) == []
