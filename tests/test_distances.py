@@ -129,3 +129,24 @@ def test_no_drawn_stretch_of_the_first_story_is_longer_than_the_railway():
         assert drawn[key] <= segment["km"] * 1.03, (key, round(drawn[key], 1), segment["km"])
         checked += 1
     assert checked == len(segments["segments"]) >= 7
+
+
+def test_the_first_story_states_each_rail_legs_distance_as_the_sum_of_its_referenced_parts():
+    table = read_yaml((ROOT / "geodata" / "rail-distances.yaml").read_text(encoding="utf-8"), "rail-distances.yaml")[0]
+    story = load_story(BUILT_IN_STORY)
+    legs = {(leg.from_, leg.to): leg for leg in story.legs}
+    rail = [key for key, leg in legs.items() if leg.mode == "rail"]
+    assert sorted((leg["from"], leg["to"]) for leg in table["legs"]) == sorted(rail)
+    for entry in table["legs"]:
+        parts = entry["parts"]
+        assert sum(part["km"] for part in parts) == pytest.approx(entry["km"], abs=0.05), entry
+        stated = legs[(entry["from"], entry["to"])].distance
+        assert stated is not None and stated.km == round(entry["km"]), (entry["from"], stated)
+        for part in parts:
+            refs = part["ref"] if isinstance(part["ref"], list) else [part["ref"]]
+            for ref in refs:
+                reference = table["references"][ref]
+                assert reference["source"] and reference["url"].startswith("http"), ref
+        # An estimate is said to be one where the reader sees the figure's basis.
+        if any(part.get("derived") for part in parts):
+            assert "about" in stated.note.lower(), stated.note

@@ -2013,7 +2013,7 @@
       chapter.appendChild(el("h2", { text: stop.name }));
       if (stop.local_names.length) chapter.appendChild(localNames(stop.local_names));
       chapter.appendChild(el("p", { class: "when", text: stopWhenTravelled(c, stop) }));
-      if (stop.leg_distance) chapter.appendChild(el("p", { class: "leg-distance", text: stop.leg_distance.label }));
+      if (stop.leg_distance) chapter.appendChild(legDistance(stop.leg_distance));
       chapter.appendChild(el("p", { class: "summary", text: stop.summary }));
       for (const quote of stop.quotes) chapter.appendChild(renderQuote(ui, quote, true));
       if (stop.no_quote) chapter.appendChild(el("p", { class: "no-quote", text: ui.no_quote + stop.no_quote }));
@@ -2041,6 +2041,22 @@
       line.appendChild(el("span", { lang: entry.lang, text: entry.name }));
     });
     return line;
+  }
+  function legDistance(distance) {
+    const note = typeof distance.note === "string" && distance.note;
+    const url = typeof distance.url === "string" && safeHttpUrl(distance.url);
+    if (!note && !url) return el("p", { class: "leg-distance", text: distance.label });
+    const basis = el("details", { class: "leg-distance" }, el("summary", { text: distance.label }));
+    if (note) basis.appendChild(el("p", { text: note }));
+    if (url) {
+      basis.appendChild(el("p", {}, el("a", {
+        href: url,
+        target: "_blank",
+        rel: "noopener noreferrer",
+        text: String(distance.source || url)
+      })));
+    }
+    return basis;
   }
   function renderQuote(ui, quote, withContext) {
     const attribution = el("footer", {});

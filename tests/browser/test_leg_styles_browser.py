@@ -21,6 +21,8 @@ pytestmark = pytest.mark.browser
 CONFIG_BLOCK = re.compile(r'(<script type="application/json" id="storymap-config">)(.*?)(</script>)', re.S)
 STOP = "komsomolsk"  # reached by a rail leg traced through towns on the line
 LABEL = "1,234 km by rail (test timetable) · drawn 965 km"
+NOTE = "1,000 km from A to B and 234 km on to C."
+URL = "https://timetable.example/leg?x=1&y=<2>"
 
 
 def with_published_distance(html: str) -> str:
@@ -28,7 +30,7 @@ def with_published_distance(html: str) -> str:
     def edit(match):
         config = json.loads(match.group(2))
         stop = next(s for s in config["stops"] if s["id"] == STOP)
-        stop["leg_distance"] = {"km": 1234, "drawn_km": 965, "source": "test timetable", "url": None, "note": None,
+        stop["leg_distance"] = {"km": 1234, "drawn_km": 965, "source": "test timetable", "url": URL, "note": NOTE,
                                 "label": LABEL}
         # The page's config is JSON in a script element: escape '<' as the export does.
         return match.group(1) + json.dumps(config, ensure_ascii=False).replace("<", "\\u003c") + match.group(3)
@@ -73,7 +75,17 @@ def test_a_traced_leg_is_dashed_and_the_legend_lists_the_leg_lines_drawn(browser
         assert "Way traced through stations and towns on it" in legend
         assert "Straight line: the way is not known" in legend  # the motorcade into Vladivostok
         assert not any(text.startswith("Rail legs") for text in legend)
-        assert page.locator(".chapter .leg-distance").inner_text() == LABEL
+        # The figure and its basis, one click away: the note as text, the reference a link.
+        distance = page.locator(".chapter details.leg-distance")
+        assert distance.locator("summary").inner_text() == LABEL
+        assert not distance.locator("p").first.is_visible()
+        distance.locator("summary").click()
+        assert distance.locator("p").first.inner_text() == NOTE
+        link = distance.locator("a")
+        # The link is the url as the browser parses it: "<" and ">" stay inert, escaped.
+        assert link.inner_text() == "test timetable"
+        assert link.get_attribute("href") == URL.replace("<", "%3C").replace(">", "%3E")
+        distance.locator("summary").click()
 
         SCREENSHOTS.mkdir(exist_ok=True)
         shot = page.locator(".map").screenshot(path=str(SCREENSHOTS / "leg-styles-komsomolsk.png"))
