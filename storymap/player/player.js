@@ -996,10 +996,74 @@
       return { areas: shown.filter(isArea), lines: shown.filter(isRiver), borders: shown.filter(isBorder) };
     });
   }
+  var PIECE_VERTICES = 32;
+  var VIEW_PX = 1400;
+  function cellDegrees(starts, level) {
+    const finest = level + 1 < starts.length ? starts[level + 1] : starts[level] + 1;
+    return 360 * VIEW_PX / 2 / (512 * 2 ** finest);
+  }
+  function lineCells(features, cellDeg) {
+    const cells = /* @__PURE__ */ new Map();
+    for (const feature of features) {
+      const g = feature.geometry;
+      const lines = g.type === "LineString" ? [g.coordinates] : g.type === "MultiLineString" ? g.coordinates : [];
+      for (const line of lines) {
+        for (let i = 0; i < line.length - 1; i += PIECE_VERTICES - 1) {
+          const coordinates = line.slice(i, i + PIECE_VERTICES);
+          const box = [Infinity, Infinity, -Infinity, -Infinity];
+          for (const [lon, lat] of coordinates) {
+            box[0] = Math.min(box[0], lon);
+            box[1] = Math.min(box[1], lat);
+            box[2] = Math.max(box[2], lon);
+            box[3] = Math.max(box[3], lat);
+          }
+          const key = Math.floor((box[0] + box[2]) / 2 / cellDeg) + "," + Math.floor((box[1] + box[3]) / 2 / cellDeg);
+          let cell = cells.get(key);
+          if (!cell) {
+            cell = { key, box: box.slice(), pieces: [] };
+            cells.set(key, cell);
+          }
+          cell.box = [Math.min(cell.box[0], box[0]), Math.min(cell.box[1], box[1]), Math.max(cell.box[2], box[2]), Math.max(cell.box[3], box[3])];
+          cell.pieces.push({ type: "Feature", properties: feature.properties, geometry: { type: "LineString", coordinates } });
+        }
+      }
+    }
+    return [...cells.values()].sort((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  }
+  function linesInView(shown, cells, bounds) {
+    const meets = (c) => !bounds || c.box[0] <= bounds[2] && c.box[2] >= bounds[0] && c.box[1] <= bounds[3] && c.box[3] >= bounds[1];
+    const inView = cells.filter(meets);
+    const key = inView.map((c) => c.key).join(" ");
+    return shown && shown.key === key ? shown : { key, data: inView.flatMap((c) => c.pieces) };
+  }
   function prepareLevels(state2) {
     state2.levelStarts = levelStarts(state2.basemap);
     state2.levels = basemapLevels(state2.basemap.features, state2.levelStarts);
     state2.levelsMade = /* @__PURE__ */ new Set();
+    state2.lineCells = {};
+    state2.linesShown = {};
+  }
+  function viewBounds(D2, state2) {
+    const rect = state2.els.map ? state2.els.map.getBoundingClientRect() : { width: 0, height: 0 };
+    if (!state2.viewState || rect.width < 2 || rect.height < 2) return null;
+    const [west, south, east, north] = new D2.WebMercatorViewport(Object.assign({}, state2.viewState, { width: rect.width, height: rect.height })).getBounds();
+    const x = (east - west) / 4, y = (north - south) / 4;
+    return [west - x, south - y, east + x, north + y];
+  }
+  function linesNearView(D2, state2, level, visible) {
+    if (!state2.lineCells[level]) {
+      const cell = cellDegrees(state2.levelStarts, level);
+      state2.lineCells[level] = { lines: lineCells(state2.levels[level].lines, cell), borders: lineCells(state2.levels[level].borders, cell) };
+    }
+    const shown = state2.linesShown[level] || {};
+    if (visible || !shown.lines) {
+      const bounds = viewBounds(D2, state2);
+      state2.linesShown[level] = {
+        lines: linesInView(shown.lines, state2.lineCells[level].lines, bounds),
+        borders: linesInView(shown.borders, state2.lineCells[level].borders, bounds)
+      };
+    }
+    return state2.linesShown[level];
   }
   function basemapLayers(D2, state2) {
     const current2 = levelAt(state2.levelStarts, state2.zoom);
@@ -1020,10 +1084,12 @@
         pickable: false
       }));
     }
+    const near = {};
+    for (const level of state2.levelsMade) near[level] = linesNearView(D2, state2, level, level === current2);
     for (const level of [...state2.levelsMade].sort()) {
       layers.push(new D2.GeoJsonLayer({
         id: "lines-" + level,
-        data: state2.levels[level].lines,
+        data: near[level].lines.data,
         stroked: true,
         filled: false,
         visible: level === current2,
@@ -1034,7 +1100,7 @@
       }));
     }
     for (const level of [...state2.levelsMade].sort()) {
-      layers.push(...borderLayers(D2, state2.levels[level].borders, colors, { id: "-" + level, visible: level === current2 }));
+      layers.push(...borderLayers(D2, near[level].borders.data, colors, { id: "-" + level, visible: level === current2 }));
     }
     return layers;
   }

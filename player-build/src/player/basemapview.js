@@ -31,10 +31,85 @@ export function basemapLevels(features, starts) {
   });
 }
 
+// Lines are drawn only near the view. Software WebGL (SwiftShader) runs every segment of a path layer
+// through PathLayer's vertex shader on every frame, seen or not, and the basemap's rivers and borders
+// cost a flight about half its frame rate (docs/architecture.md). Each level's lines are cut into
+// pieces of PIECE_VERTICES, grouped into square cells half a VIEW_PX view wide at the level's finest
+// zoom; a frame draws the cells whose pieces reach within a quarter view of what it shows, and keeps
+// the same array while that set stays, so deck.gl packs nothing again.
+export const PIECE_VERTICES = 32;
+const VIEW_PX = 1400;
+
+export function cellDegrees(starts, level) {
+  const finest = level + 1 < starts.length ? starts[level + 1] : starts[level] + 1;
+  return (360 * VIEW_PX / 2) / (512 * 2 ** finest);
+}
+
+// The lines of `features` as cells {key, box: [west, south, east, north], pieces}, each piece a
+// LineString of up to PIECE_VERTICES sharing its end with the next one's start (no gap between them).
+export function lineCells(features, cellDeg) {
+  const cells = new Map();
+  for (const feature of features) {
+    const g = feature.geometry;
+    const lines = g.type === 'LineString' ? [g.coordinates] : (g.type === 'MultiLineString' ? g.coordinates : []);
+    for (const line of lines) {
+      for (let i = 0; i < line.length - 1; i += PIECE_VERTICES - 1) {
+        const coordinates = line.slice(i, i + PIECE_VERTICES);
+        const box = [Infinity, Infinity, -Infinity, -Infinity];
+        for (const [lon, lat] of coordinates) {
+          box[0] = Math.min(box[0], lon); box[1] = Math.min(box[1], lat);
+          box[2] = Math.max(box[2], lon); box[3] = Math.max(box[3], lat);
+        }
+        const key = Math.floor((box[0] + box[2]) / 2 / cellDeg) + ',' + Math.floor((box[1] + box[3]) / 2 / cellDeg);
+        let cell = cells.get(key);
+        if (!cell) { cell = {key, box: box.slice(), pieces: []}; cells.set(key, cell); }
+        cell.box = [Math.min(cell.box[0], box[0]), Math.min(cell.box[1], box[1]), Math.max(cell.box[2], box[2]), Math.max(cell.box[3], box[3])];
+        cell.pieces.push({type: 'Feature', properties: feature.properties, geometry: {type: 'LineString', coordinates}});
+      }
+    }
+  }
+  return [...cells.values()].sort((a, b) => (a.key < b.key ? -1 : (a.key > b.key ? 1 : 0)));
+}
+
+// The pieces of the cells that meet `bounds` (every cell without bounds), as {key, data}: `shown` itself
+// while the set of cells is the same.
+export function linesInView(shown, cells, bounds) {
+  const meets = (c) => !bounds || (c.box[0] <= bounds[2] && c.box[2] >= bounds[0] && c.box[1] <= bounds[3] && c.box[3] >= bounds[1]);
+  const inView = cells.filter(meets);
+  const key = inView.map((c) => c.key).join(' ');
+  return shown && shown.key === key ? shown : {key, data: inView.flatMap((c) => c.pieces)};
+}
+
 export function prepareLevels(state) {
   state.levelStarts = levelStarts(state.basemap);
   state.levels = basemapLevels(state.basemap.features, state.levelStarts);
   state.levelsMade = new Set();
+  state.lineCells = {};
+  state.linesShown = {};
+}
+
+// What the map shows, a quarter view wider on every side; null before the map has a size.
+function viewBounds(D, state) {
+  const rect = state.els.map ? state.els.map.getBoundingClientRect() : {width: 0, height: 0};
+  if (!state.viewState || rect.width < 2 || rect.height < 2) return null;
+  const [west, south, east, north] = new D.WebMercatorViewport(Object.assign({}, state.viewState, {width: rect.width, height: rect.height})).getBounds();
+  const x = (east - west) / 4, y = (north - south) / 4;
+  return [west - x, south - y, east + x, north + y];
+}
+
+// The current level's rivers and borders near the view; other levels keep what they last drew.
+function linesNearView(D, state, level, visible) {
+  if (!state.lineCells[level]) {
+    const cell = cellDegrees(state.levelStarts, level);
+    state.lineCells[level] = {lines: lineCells(state.levels[level].lines, cell), borders: lineCells(state.levels[level].borders, cell)};
+  }
+  const shown = state.linesShown[level] || {};
+  if (visible || !shown.lines) {
+    const bounds = viewBounds(D, state);
+    state.linesShown[level] = {lines: linesInView(shown.lines, state.lineCells[level].lines, bounds),
+                               borders: linesInView(shown.borders, state.lineCells[level].borders, bounds)};
+  }
+  return state.linesShown[level];
 }
 
 // The basemap's layers for the current zoom: the current level's, and the hidden ones of levels drawn
@@ -52,13 +127,15 @@ export function basemapLayers(D, state) {
     layers.push(new D.GeoJsonLayer({id: 'areas-' + level, data: band.areas, filled: true, stroked: false, visible,
       getFillColor: (f) => (f.properties.layer === 'land' ? colors.land : colors.sea), pickable: false}));
   }
+  const near = {};
+  for (const level of state.levelsMade) near[level] = linesNearView(D, state, level, level === current);
   for (const level of [...state.levelsMade].sort()) {
-    layers.push(new D.GeoJsonLayer({id: 'lines-' + level, data: state.levels[level].lines, stroked: true, filled: false,
+    layers.push(new D.GeoJsonLayer({id: 'lines-' + level, data: near[level].lines.data, stroked: true, filled: false,
       visible: level === current, getLineColor: colors.river, getLineWidth: 1.5, lineWidthUnits: 'pixels', pickable: false}));
   }
   // Borders over rivers (borders.js): a border along the Amur stays visible on the water.
   for (const level of [...state.levelsMade].sort()) {
-    layers.push(...borderLayers(D, state.levels[level].borders, colors, {id: '-' + level, visible: level === current}));
+    layers.push(...borderLayers(D, near[level].borders.data, colors, {id: '-' + level, visible: level === current}));
   }
   return layers;
 }
