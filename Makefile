@@ -11,14 +11,14 @@ run: $(VENV)/.run-deps
 	$(BIN)/storymap serve --port $(PORT)
 
 # Two pytest workers (pytest-xdist), a test file to a worker with its own servers: much of a browser
-# test's time is the player's animation in real time, so two overlap on two cores (21 -> 14.5 min).
+# test's time is Chromium drawing under SwiftShader, so two overlap on two cores (21 -> 13.5 min).
 # Three were no faster and starved the timing-sensitive tests.
 test: $(VENV)/.test-deps debian-packages lint
 	cd player-build && npm test
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 # The fast loop, no browser and no server: lint (Python and JavaScript), the JavaScript unit tests,
-# then every Python test that needs neither (under 2 minutes).
+# then every Python test that needs neither (about 4 minutes).
 check: $(VENV)/.test-deps lint
 	cd player-build && npm test
 	$(BIN)/python -m pytest --ignore=tests/browser -q
