@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {PIECE_VERTICES, basemapLevels, cellDegrees, levelAt, levelStarts, lineCells, linesInView} from '../src/player/basemapview.js';
+import {PIECE_VERTICES, basemapLevels, cellDegrees, levelAt, levelStarts, lineCells, linesInView, linesStale} from '../src/player/basemapview.js';
 
 const feature = (layer, minzoom, maxzoom) => ({properties: {layer, minzoom, maxzoom}});
 
@@ -66,4 +66,16 @@ test('a frame draws the cells that meet its view, and the same array while they 
   assert.equal(linesInView(both, cells, [150, 44, 151, 46]).data.length, 0);
   // Before the map has a size every cell is drawn.
   assert.equal(linesInView(null, cells, null).data.length, 2);
+});
+
+test('a pan redraws the lines once it leaves what they were chosen for', () => {
+  const view = (west, south, east, north) => ({getBounds: () => [west, south, east, north]});
+  // The last cells were chosen for [129, 44, 131, 46] widened by a quarter view on every side.
+  const state = {linesBounds: [128.5, 43.5, 131.5, 46.5]};
+  assert.equal(linesStale(state, view(129.2, 44.2, 131.2, 46.2)), false);
+  assert.equal(linesStale(state, view(129.6, 44, 131.6, 46)), true);
+  assert.equal(linesStale(state, view(129, 43.4, 131, 45.4)), true);
+  // Drawn before the map had a size: every move redraws; before any draw, nothing to redraw.
+  assert.equal(linesStale({linesBounds: null}, view(0, 0, 1, 1)), true);
+  assert.equal(linesStale({}, view(0, 0, 1, 1)), false);
 });

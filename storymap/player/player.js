@@ -655,6 +655,161 @@
     }
   }
 
+  // src/player/borders.js
+  var BORDER_PX = 1.25;
+  var CASING_PX = 4;
+  function borderLayers(D2, borders, colors, level = { id: "", visible: true }) {
+    const common = {
+      data: borders,
+      stroked: true,
+      filled: false,
+      lineWidthUnits: "pixels",
+      pickable: false,
+      lineJointRounded: true,
+      lineCapRounded: true,
+      visible: level.visible
+    };
+    return [
+      new D2.GeoJsonLayer(Object.assign({ id: "border-casing" + level.id, getLineColor: colors.borderCasing, getLineWidth: CASING_PX }, common)),
+      new D2.GeoJsonLayer(Object.assign({ id: "border" + level.id, getLineColor: colors.border, getLineWidth: BORDER_PX }, common))
+    ];
+  }
+
+  // src/player/basemapview.js
+  function levelStarts(basemap) {
+    const meta = basemap.storymap;
+    return meta.level_minzooms && meta.level_minzooms.length ? meta.level_minzooms : [0, meta.detail_minzoom];
+  }
+  function levelAt(starts, zoom) {
+    let level = 0;
+    for (let i = 1; i < starts.length; i += 1) if (zoom >= starts[i]) level = i;
+    return level;
+  }
+  var isArea = (f) => f.properties.layer === "land" || f.properties.layer === "lake";
+  var isRiver = (f) => f.properties.layer === "river";
+  var isBorder = (f) => f.properties.layer === "border";
+  function basemapLevels(features, starts) {
+    return starts.map((start2) => {
+      const shown = features.filter((f) => f.properties.minzoom <= start2 && start2 < f.properties.maxzoom);
+      return { areas: shown.filter(isArea), lines: shown.filter(isRiver), borders: shown.filter(isBorder) };
+    });
+  }
+  var PIECE_VERTICES = 32;
+  var VIEW_PX = 1400;
+  function cellDegrees(starts, level) {
+    const finest = level + 1 < starts.length ? starts[level + 1] : starts[level] + 1;
+    return 360 * VIEW_PX / 2 / (512 * 2 ** finest);
+  }
+  function lineCells(features, cellDeg) {
+    const cells = /* @__PURE__ */ new Map();
+    for (const feature of features) {
+      const g = feature.geometry;
+      const lines = g.type === "LineString" ? [g.coordinates] : g.type === "MultiLineString" ? g.coordinates : [];
+      for (const line of lines) {
+        for (let i = 0; i < line.length - 1; i += PIECE_VERTICES - 1) {
+          const coordinates = line.slice(i, i + PIECE_VERTICES);
+          const box = [Infinity, Infinity, -Infinity, -Infinity];
+          for (const [lon, lat] of coordinates) {
+            box[0] = Math.min(box[0], lon);
+            box[1] = Math.min(box[1], lat);
+            box[2] = Math.max(box[2], lon);
+            box[3] = Math.max(box[3], lat);
+          }
+          const key = Math.floor((box[0] + box[2]) / 2 / cellDeg) + "," + Math.floor((box[1] + box[3]) / 2 / cellDeg);
+          let cell = cells.get(key);
+          if (!cell) {
+            cell = { key, box: box.slice(), pieces: [] };
+            cells.set(key, cell);
+          }
+          cell.box = [Math.min(cell.box[0], box[0]), Math.min(cell.box[1], box[1]), Math.max(cell.box[2], box[2]), Math.max(cell.box[3], box[3])];
+          cell.pieces.push({ type: "Feature", properties: feature.properties, geometry: { type: "LineString", coordinates } });
+        }
+      }
+    }
+    return [...cells.values()].sort((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  }
+  function linesInView(shown, cells, bounds) {
+    const meets = (c) => !bounds || c.box[0] <= bounds[2] && c.box[2] >= bounds[0] && c.box[1] <= bounds[3] && c.box[3] >= bounds[1];
+    const inView = cells.filter(meets);
+    const key = inView.map((c) => c.key).join(" ");
+    return shown && shown.key === key ? shown : { key, data: inView.flatMap((c) => c.pieces) };
+  }
+  function prepareLevels(state2) {
+    state2.levelStarts = levelStarts(state2.basemap);
+    state2.levels = basemapLevels(state2.basemap.features, state2.levelStarts);
+    state2.levelsMade = /* @__PURE__ */ new Set();
+    state2.lineCells = {};
+    state2.linesShown = {};
+  }
+  function nearBounds(viewport) {
+    if (!viewport) return null;
+    const [west, south, east, north] = viewport.getBounds();
+    const x = (east - west) / 4, y = (north - south) / 4;
+    return [west - x, south - y, east + x, north + y];
+  }
+  function linesStale(state2, viewport) {
+    const used = state2.linesBounds;
+    if (!viewport || used === void 0) return false;
+    if (used === null) return true;
+    const [west, south, east, north] = viewport.getBounds();
+    return west < used[0] || south < used[1] || east > used[2] || north > used[3];
+  }
+  function linesNearView(state2, level, bounds, visible) {
+    if (!state2.lineCells[level]) {
+      const cell = cellDegrees(state2.levelStarts, level);
+      state2.lineCells[level] = { lines: lineCells(state2.levels[level].lines, cell), borders: lineCells(state2.levels[level].borders, cell) };
+    }
+    const shown = state2.linesShown[level] || {};
+    if (visible || !shown.lines) {
+      state2.linesShown[level] = {
+        lines: linesInView(shown.lines, state2.lineCells[level].lines, bounds),
+        borders: linesInView(shown.borders, state2.lineCells[level].borders, bounds)
+      };
+    }
+    return state2.linesShown[level];
+  }
+  function basemapLayers(D2, state2, viewport) {
+    const current2 = levelAt(state2.levelStarts, state2.zoom);
+    state2.levelsMade.add(current2);
+    state2.level = current2;
+    const colors = state2.colors;
+    const layers = [];
+    for (const level of [...state2.levelsMade].sort()) {
+      const band = state2.levels[level];
+      const visible = level === current2;
+      layers.push(new D2.GeoJsonLayer({
+        id: "areas-" + level,
+        data: band.areas,
+        filled: true,
+        stroked: false,
+        visible,
+        getFillColor: (f) => f.properties.layer === "land" ? colors.land : colors.sea,
+        pickable: false
+      }));
+    }
+    const bounds = nearBounds(viewport);
+    state2.linesBounds = bounds;
+    const near = {};
+    for (const level of state2.levelsMade) near[level] = linesNearView(state2, level, bounds, level === current2);
+    for (const level of [...state2.levelsMade].sort()) {
+      layers.push(new D2.GeoJsonLayer({
+        id: "lines-" + level,
+        data: near[level].lines.data,
+        stroked: true,
+        filled: false,
+        visible: level === current2,
+        getLineColor: colors.river,
+        getLineWidth: 1.5,
+        lineWidthUnits: "pixels",
+        pickable: false
+      }));
+    }
+    for (const level of [...state2.levelsMade].sort()) {
+      layers.push(...borderLayers(D2, near[level].borders.data, colors, { id: "-" + level, visible: level === current2 }));
+    }
+    return layers;
+  }
+
   // src/player/gestures.js
   var HINT_MS = 1500;
   function isMac(platform) {
@@ -957,154 +1112,6 @@
     }
   }
 
-  // src/player/borders.js
-  var BORDER_PX = 1.25;
-  var CASING_PX = 4;
-  function borderLayers(D2, borders, colors, level = { id: "", visible: true }) {
-    const common = {
-      data: borders,
-      stroked: true,
-      filled: false,
-      lineWidthUnits: "pixels",
-      pickable: false,
-      lineJointRounded: true,
-      lineCapRounded: true,
-      visible: level.visible
-    };
-    return [
-      new D2.GeoJsonLayer(Object.assign({ id: "border-casing" + level.id, getLineColor: colors.borderCasing, getLineWidth: CASING_PX }, common)),
-      new D2.GeoJsonLayer(Object.assign({ id: "border" + level.id, getLineColor: colors.border, getLineWidth: BORDER_PX }, common))
-    ];
-  }
-
-  // src/player/basemapview.js
-  function levelStarts(basemap) {
-    const meta = basemap.storymap;
-    return meta.level_minzooms && meta.level_minzooms.length ? meta.level_minzooms : [0, meta.detail_minzoom];
-  }
-  function levelAt(starts, zoom) {
-    let level = 0;
-    for (let i = 1; i < starts.length; i += 1) if (zoom >= starts[i]) level = i;
-    return level;
-  }
-  var isArea = (f) => f.properties.layer === "land" || f.properties.layer === "lake";
-  var isRiver = (f) => f.properties.layer === "river";
-  var isBorder = (f) => f.properties.layer === "border";
-  function basemapLevels(features, starts) {
-    return starts.map((start2) => {
-      const shown = features.filter((f) => f.properties.minzoom <= start2 && start2 < f.properties.maxzoom);
-      return { areas: shown.filter(isArea), lines: shown.filter(isRiver), borders: shown.filter(isBorder) };
-    });
-  }
-  var PIECE_VERTICES = 32;
-  var VIEW_PX = 1400;
-  function cellDegrees(starts, level) {
-    const finest = level + 1 < starts.length ? starts[level + 1] : starts[level] + 1;
-    return 360 * VIEW_PX / 2 / (512 * 2 ** finest);
-  }
-  function lineCells(features, cellDeg) {
-    const cells = /* @__PURE__ */ new Map();
-    for (const feature of features) {
-      const g = feature.geometry;
-      const lines = g.type === "LineString" ? [g.coordinates] : g.type === "MultiLineString" ? g.coordinates : [];
-      for (const line of lines) {
-        for (let i = 0; i < line.length - 1; i += PIECE_VERTICES - 1) {
-          const coordinates = line.slice(i, i + PIECE_VERTICES);
-          const box = [Infinity, Infinity, -Infinity, -Infinity];
-          for (const [lon, lat] of coordinates) {
-            box[0] = Math.min(box[0], lon);
-            box[1] = Math.min(box[1], lat);
-            box[2] = Math.max(box[2], lon);
-            box[3] = Math.max(box[3], lat);
-          }
-          const key = Math.floor((box[0] + box[2]) / 2 / cellDeg) + "," + Math.floor((box[1] + box[3]) / 2 / cellDeg);
-          let cell = cells.get(key);
-          if (!cell) {
-            cell = { key, box: box.slice(), pieces: [] };
-            cells.set(key, cell);
-          }
-          cell.box = [Math.min(cell.box[0], box[0]), Math.min(cell.box[1], box[1]), Math.max(cell.box[2], box[2]), Math.max(cell.box[3], box[3])];
-          cell.pieces.push({ type: "Feature", properties: feature.properties, geometry: { type: "LineString", coordinates } });
-        }
-      }
-    }
-    return [...cells.values()].sort((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
-  }
-  function linesInView(shown, cells, bounds) {
-    const meets = (c) => !bounds || c.box[0] <= bounds[2] && c.box[2] >= bounds[0] && c.box[1] <= bounds[3] && c.box[3] >= bounds[1];
-    const inView = cells.filter(meets);
-    const key = inView.map((c) => c.key).join(" ");
-    return shown && shown.key === key ? shown : { key, data: inView.flatMap((c) => c.pieces) };
-  }
-  function prepareLevels(state2) {
-    state2.levelStarts = levelStarts(state2.basemap);
-    state2.levels = basemapLevels(state2.basemap.features, state2.levelStarts);
-    state2.levelsMade = /* @__PURE__ */ new Set();
-    state2.lineCells = {};
-    state2.linesShown = {};
-  }
-  function viewBounds(D2, state2) {
-    const rect = state2.els.map ? state2.els.map.getBoundingClientRect() : { width: 0, height: 0 };
-    if (!state2.viewState || rect.width < 2 || rect.height < 2) return null;
-    const [west, south, east, north] = new D2.WebMercatorViewport(Object.assign({}, state2.viewState, { width: rect.width, height: rect.height })).getBounds();
-    const x = (east - west) / 4, y = (north - south) / 4;
-    return [west - x, south - y, east + x, north + y];
-  }
-  function linesNearView(D2, state2, level, visible) {
-    if (!state2.lineCells[level]) {
-      const cell = cellDegrees(state2.levelStarts, level);
-      state2.lineCells[level] = { lines: lineCells(state2.levels[level].lines, cell), borders: lineCells(state2.levels[level].borders, cell) };
-    }
-    const shown = state2.linesShown[level] || {};
-    if (visible || !shown.lines) {
-      const bounds = viewBounds(D2, state2);
-      state2.linesShown[level] = {
-        lines: linesInView(shown.lines, state2.lineCells[level].lines, bounds),
-        borders: linesInView(shown.borders, state2.lineCells[level].borders, bounds)
-      };
-    }
-    return state2.linesShown[level];
-  }
-  function basemapLayers(D2, state2) {
-    const current2 = levelAt(state2.levelStarts, state2.zoom);
-    state2.levelsMade.add(current2);
-    state2.level = current2;
-    const colors = state2.colors;
-    const layers = [];
-    for (const level of [...state2.levelsMade].sort()) {
-      const band = state2.levels[level];
-      const visible = level === current2;
-      layers.push(new D2.GeoJsonLayer({
-        id: "areas-" + level,
-        data: band.areas,
-        filled: true,
-        stroked: false,
-        visible,
-        getFillColor: (f) => f.properties.layer === "land" ? colors.land : colors.sea,
-        pickable: false
-      }));
-    }
-    const near = {};
-    for (const level of state2.levelsMade) near[level] = linesNearView(D2, state2, level, level === current2);
-    for (const level of [...state2.levelsMade].sort()) {
-      layers.push(new D2.GeoJsonLayer({
-        id: "lines-" + level,
-        data: near[level].lines.data,
-        stroked: true,
-        filled: false,
-        visible: level === current2,
-        getLineColor: colors.river,
-        getLineWidth: 1.5,
-        lineWidthUnits: "pixels",
-        pickable: false
-      }));
-    }
-    for (const level of [...state2.levelsMade].sort()) {
-      layers.push(...borderLayers(D2, near[level].borders.data, colors, { id: "-" + level, visible: level === current2 }));
-    }
-    return layers;
-  }
-
   // src/player/legstyle.js
   var LEG_DASH = { traced: [10, 8], straight: [1, 9] };
   var SOLID = [0, 0];
@@ -1343,14 +1350,14 @@
     }
     return state2.travelled.legs;
   }
-  function buildLayers(D2, state2, groups, onStopClick2, onClusterClick) {
+  function buildLayers(D2, state2, groups, onStopClick2, onClusterClick, viewport) {
     const colors = state2.colors;
     const animating = state2.animation;
     const reachedLeg = animating ? animating.leg : state2.index;
     const legs = state2.route.features;
     const current2 = state2.index;
     const layers = [
-      ...basemapLayers(D2, state2),
+      ...basemapLayers(D2, state2, viewport),
       // Both route layers dashed by leg kind (legstyle.js); the trail of a flight below stays solid while it moves.
       new D2.PathLayer({
         id: "route-ahead",
@@ -2321,7 +2328,7 @@
         state.viewState = viewState;
         const changed = Math.abs(viewState.zoom - state.zoom) > 0.25;
         state.zoom = viewState.zoom;
-        if (changed && !state.animation) redraw();
+        if ((changed || linesStale(state, viewportOf2(viewState))) && !state.animation) redraw();
       },
       onAfterRender: () => {
         updateMapFrame(state);
@@ -2408,8 +2415,9 @@
   function redraw() {
     if (!state.deck) return;
     const rect = state.els.map.getBoundingClientRect();
-    const groups = mapStops(state, state.viewState && rect.width > 1 ? new (D()).WebMercatorViewport(Object.assign({}, state.viewState, { width: rect.width, height: rect.height })) : null);
-    const layers = buildLayers(D(), state, groups, (index) => onStopClick(index), openCluster);
+    const viewport = state.viewState && rect.width > 1 && rect.height > 1 ? viewportOf2(state.viewState) : null;
+    const groups = mapStops(state, viewport);
+    const layers = buildLayers(D(), state, groups, (index) => onStopClick(index), openCluster, viewport);
     syncLabels(state, placeLabels(state), groups);
     state.deck.setProps({ layers: withHostLayers(layers, state.hostLayers) });
   }

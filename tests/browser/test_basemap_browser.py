@@ -88,3 +88,47 @@ def test_the_amur_is_continuous_water_at_stop_zoom_with_the_level_the_zoom_asks_
                 assert any(near(pixel, colours["river"][:3], 40) for pixel in around), (name, point, around)
     finally:
         context.close()
+
+
+# Of the current level's rivers and borders, the vertices inside the view: how many there are, and how
+# many of them the drawn layers hold (as sets: the pieces of a line share their ends).
+IN_VIEW = """() => {
+  const s = window.storymapState, [w, so, e, n] = s.deck.getViewports()[0].getBounds();
+  const inView = (features) => new Set(features.flatMap((f) => {
+    const g = f.geometry, lines = g.type === 'LineString' ? [g.coordinates] : (g.type === 'MultiLineString' ? g.coordinates : []);
+    return lines.flat().filter(([x, y]) => x >= w && x <= e && y >= so && y <= n).map(([x, y]) => x + ',' + y); }));
+  const counts = (all, id) => { const full = inView(all), drawn = inView(s.deck.props.layers.find((l) => l.id === id).props.data);
+    return [full.size, [...full].filter((v) => drawn.has(v)).length]; };
+  return {level: s.level, zoom: s.zoom, rivers: counts(s.levels[s.level].lines, 'lines-' + s.level),
+          borders: counts(s.levels[s.level].borders, 'border-' + s.level)};
+}"""
+
+
+def test_a_pan_without_zooming_draws_every_river_and_border_in_the_new_view(browser, exported):
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+    page = context.new_page()
+    try:
+        page.goto(exported.as_uri() + "#stop=khasan")
+        page.wait_for_function("() => document.getElementById('storymap').dataset.state === 'ready' "
+                               "&& window.storymapState.index === 0 && !window.storymapState.cameraMove", timeout=30_000)
+        box = page.locator("#storymap .map").bounding_box()
+        y = box["y"] + box["height"] / 2
+        seen = 0
+        # West along the Tumen and the Chinese border, a map's width at a time: far past the quarter view
+        # the lines were chosen for, at one zoom.
+        for step in range(4):
+            frames = page.evaluate("() => window.storymapState.frames")
+            page.mouse.move(box["x"] + 40, y)
+            page.mouse.down()
+            page.mouse.move(box["x"] + box["width"] - 40, y, steps=8)
+            page.mouse.up()
+            page.wait_for_function(f"() => window.storymapState.frames > {frames} && !window.storymapState.cameraMove")
+            counts = page.evaluate(IN_VIEW)
+            assert counts["rivers"][1] == counts["rivers"][0] and counts["borders"][1] == counts["borders"][0], (step, counts)
+            seen += counts["rivers"][0] + counts["borders"][0]
+        assert seen > 0, "no river or border in any of the views: the check saw nothing"
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.locator("#storymap .map").screenshot(path=str(SCREENSHOTS / "basemap-panned-west-of-khasan.png"))
+    finally:
+        context.close()

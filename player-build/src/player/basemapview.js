@@ -88,24 +88,32 @@ export function prepareLevels(state) {
   state.linesShown = {};
 }
 
-// What the map shows, a quarter view wider on every side; null before the map has a size.
-function viewBounds(D, state) {
-  const rect = state.els.map ? state.els.map.getBoundingClientRect() : {width: 0, height: 0};
-  if (!state.viewState || rect.width < 2 || rect.height < 2) return null;
-  const [west, south, east, north] = new D.WebMercatorViewport(Object.assign({}, state.viewState, {width: rect.width, height: rect.height})).getBounds();
+// What `viewport` shows, a quarter view wider on every side; null without a viewport (no size yet).
+function nearBounds(viewport) {
+  if (!viewport) return null;
+  const [west, south, east, north] = viewport.getBounds();
   const x = (east - west) / 4, y = (north - south) / 4;
   return [west - x, south - y, east + x, north + y];
 }
 
+// True when `viewport` shows more than the lines drawn cover: a pan that does not change the zoom must
+// redraw the layers too, once it leaves what the last cells were chosen for.
+export function linesStale(state, viewport) {
+  const used = state.linesBounds;
+  if (!viewport || used === undefined) return false;
+  if (used === null) return true;
+  const [west, south, east, north] = viewport.getBounds();
+  return west < used[0] || south < used[1] || east > used[2] || north > used[3];
+}
+
 // The current level's rivers and borders near the view; other levels keep what they last drew.
-function linesNearView(D, state, level, visible) {
+function linesNearView(state, level, bounds, visible) {
   if (!state.lineCells[level]) {
     const cell = cellDegrees(state.levelStarts, level);
     state.lineCells[level] = {lines: lineCells(state.levels[level].lines, cell), borders: lineCells(state.levels[level].borders, cell)};
   }
   const shown = state.linesShown[level] || {};
   if (visible || !shown.lines) {
-    const bounds = viewBounds(D, state);
     state.linesShown[level] = {lines: linesInView(shown.lines, state.lineCells[level].lines, bounds),
                                borders: linesInView(shown.borders, state.lineCells[level].borders, bounds)};
   }
@@ -115,7 +123,8 @@ function linesNearView(D, state, level, visible) {
 // The basemap's layers for the current zoom: the current level's, and the hidden ones of levels drawn
 // before. No outlines on areas: a level's land is cut along its region's edges, and an outline would
 // draw them.
-export function basemapLayers(D, state) {
+// `viewport`: the view being drawn (null before the map has a size: every line is drawn).
+export function basemapLayers(D, state, viewport) {
   const current = levelAt(state.levelStarts, state.zoom);
   state.levelsMade.add(current);
   state.level = current;
@@ -127,8 +136,10 @@ export function basemapLayers(D, state) {
     layers.push(new D.GeoJsonLayer({id: 'areas-' + level, data: band.areas, filled: true, stroked: false, visible,
       getFillColor: (f) => (f.properties.layer === 'land' ? colors.land : colors.sea), pickable: false}));
   }
+  const bounds = nearBounds(viewport);
+  state.linesBounds = bounds;
   const near = {};
-  for (const level of state.levelsMade) near[level] = linesNearView(D, state, level, level === current);
+  for (const level of state.levelsMade) near[level] = linesNearView(state, level, bounds, level === current);
   for (const level of [...state.levelsMade].sort()) {
     layers.push(new D.GeoJsonLayer({id: 'lines-' + level, data: near[level].lines.data, stroked: true, filled: false,
       visible: level === current, getLineColor: colors.river, getLineWidth: 1.5, lineWidthUnits: 'pixels', pickable: false}));

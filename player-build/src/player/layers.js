@@ -44,14 +44,15 @@ function travelled(state, reachedLeg) {
 
 // `groups` is how the stops are drawn now (labels.js mapStops): alone, or as clusters with a count
 // (a click on one opens it: `onClusterClick(members)` zooms in to them).
-export function buildLayers(D, state, groups, onStopClick, onClusterClick) {
+// `viewport`: the view being drawn, or null before the map has a size.
+export function buildLayers(D, state, groups, onStopClick, onClusterClick, viewport) {
   const colors = state.colors;
   const animating = state.animation;
   const reachedLeg = animating ? animating.leg : state.index;
   const legs = state.route.features;
   const current = state.index;
   const layers = [
-    ...basemapLayers(D, state),
+    ...basemapLayers(D, state, viewport),
     // Both route layers dashed by leg kind (legstyle.js); the trail of a flight below stays solid while it moves.
     new D.PathLayer({id: 'route-ahead', parameters: ON_TOP, data: legs, getPath: legPath, getColor: colors.ahead, getWidth: 2.5,
       widthUnits: 'pixels', pickable: false, ...dashedLegProps(D)}),

@@ -1,6 +1,7 @@
 // The map: the deck and its canvas, colours, the camera's moves (with the basemap's bounds and, in
 // presentation mode, clear of the quote card), the leg's flight with the camera on the train, and
 // redraws. Navigation (runtime.js) says where to go; this module moves there.
+import {linesStale} from './basemapview.js';
 import {JUMP_MS, LEG_MS, boxBounds, constrain, headPosition, legBounds, legCamera, legTime, lifted, overviewView, stopView,
   tripBounds} from './camera.js';
 import {clock} from './clock.js';
@@ -67,7 +68,7 @@ export function buildDeck(stopClicked) {
       state.viewState = viewState;
       const changed = Math.abs(viewState.zoom - state.zoom) > 0.25;
       state.zoom = viewState.zoom;
-      if (changed && !state.animation) redraw();
+      if ((changed || linesStale(state, viewportOf(viewState))) && !state.animation) redraw();
     },
     onAfterRender: () => {
       updateMapFrame(state);     // first: the locator shown or hidden is an obstacle for the names
@@ -142,9 +143,9 @@ export function flyTo(view, ms) {
 export function redraw() {
   if (!state.deck) return;
   const rect = state.els.map.getBoundingClientRect();
-  const groups = mapStops(state, state.viewState && rect.width > 1 ?
-    new (D().WebMercatorViewport)(Object.assign({}, state.viewState, {width: rect.width, height: rect.height})) : null);
-  const layers = buildLayers(D(), state, groups, (index) => onStopClick(index), openCluster);
+  const viewport = state.viewState && rect.width > 1 && rect.height > 1 ? viewportOf(state.viewState) : null;
+  const groups = mapStops(state, viewport);
+  const layers = buildLayers(D(), state, groups, (index) => onStopClick(index), openCluster, viewport);
   syncLabels(state, placeLabels(state), groups);
   state.deck.setProps({layers: withHostLayers(layers, state.hostLayers)});
 }
