@@ -51,14 +51,21 @@ def near(colour, expected, tolerance=12) -> bool:
     return all(abs(a - b) <= tolerance for a, b in zip(colour, expected))
 
 
-def test_the_amur_is_continuous_water_at_stop_zoom_with_the_level_the_zoom_asks_for(browser, exported):
-    context = browser.new_context(viewport={"width": 900, "height": 700})
+def open_at(browser, exported, stop: str, index: int, size: tuple[int, int]):
+    """The export opened offline at `stop` (its `index`), once the camera is at rest there."""
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
     context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
     page = context.new_page()
+    page.goto(exported.as_uri() + "#stop=" + stop)
+    page.wait_for_function("(index) => document.getElementById('storymap').dataset.state === 'ready' "
+                           "&& window.storymapState.index === index && !window.storymapState.cameraMove",
+                           arg=index, timeout=30_000)
+    return context, page
+
+
+def test_the_amur_is_continuous_water_at_stop_zoom_with_the_level_the_zoom_asks_for(browser, exported):
+    context, page = open_at(browser, exported, "komsomolsk", 2, (900, 700))
     try:
-        page.goto(exported.as_uri() + "#stop=komsomolsk")
-        page.wait_for_function("() => document.getElementById('storymap').dataset.state === 'ready' "
-                               "&& window.storymapState.index === 2 && !window.storymapState.cameraMove", timeout=30_000)
         # The ground alone: the legend, the names, the locator and the scale bar over the map would cover
         # the points read (the legend grows with the story's line styles and layers).
         page.add_style_tag(content=".storymap .legend, .storymap .map-label, .storymap .locator, "
@@ -105,13 +112,8 @@ IN_VIEW = """() => {
 
 
 def test_a_pan_without_zooming_draws_every_river_and_border_in_the_new_view(browser, exported):
-    context = browser.new_context(viewport={"width": 1200, "height": 800})
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
-    page = context.new_page()
+    context, page = open_at(browser, exported, "khasan", 0, (1200, 800))
     try:
-        page.goto(exported.as_uri() + "#stop=khasan")
-        page.wait_for_function("() => document.getElementById('storymap').dataset.state === 'ready' "
-                               "&& window.storymapState.index === 0 && !window.storymapState.cameraMove", timeout=30_000)
         box = page.locator("#storymap .map").bounding_box()
         y = box["y"] + box["height"] / 2
         seen = 0
